@@ -1,0 +1,2 @@
+/** @klaxon/cli's public entry: what other packages and tests may import. */
+export { openApiDocument } from './commands/openapi.ts';

@@ -1,0 +1,21 @@
+/** The klaxon command line: one subcommand per job, each with --help. */
+import { Command } from 'commander';
+import { registerConfigCommands } from './commands/config.ts';
+import { registerOpenApi } from './commands/openapi.ts';
+import { registerServe } from './commands/serve.ts';
+import { reportFailure } from './output.ts';
+
+const program = new Command('klaxon')
+  .description('Klaxon: tiered production alerting and on-call.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerServe(program);
+registerConfigCommands(program);
+registerOpenApi(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  reportFailure(err);
+}

@@ -1,0 +1,81 @@
+/**
+ * The one dialect switch: `createDatabase` returns Kysely over SQLite (the default, one file, one
+ * process) or PostgreSQL (for several engine replicas), plus the matching Locker.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.ts';
+import { createLocker, type Locker } from './locker.ts';
+import type { Database } from './tables.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type DatabaseOptions =
+  { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string; poolSize?: number };
+
+export interface KlaxonDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly locker: Locker;
+  /** Brings the schema up to date; idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Picks the database from the environment the way `klaxon serve` does: `DATABASE_URL=postgres://…`
+ * selects PostgreSQL, anything else the SQLite file at `sqlitePath`.
+ */
+export function databaseOptionsFrom(env: NodeJS.ProcessEnv, sqlitePath: string): DatabaseOptions {
+  const url = env.DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  return { dialect: 'sqlite', path: sqlitePath };
+}
+
+/**
+ * Opens the database.
+ *
+ * @example
+ * const store = createDatabase({ dialect: 'sqlite', path: './data/klaxon.db' });
+ * await store.migrate();
+ */
+export function createDatabase(options: DatabaseOptions): KlaxonDatabase {
+  const db =
+    options.dialect === 'sqlite'
+      ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(options.path) }) })
+      : new Kysely<Database>({
+          dialect: new PostgresDialect({
+            pool: new pg.Pool({
+              connectionString: options.url,
+              max: options.poolSize ?? 10,
+              // Times are bigint milliseconds; they fit a double exactly for the next 285,000 years.
+              types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
+            }),
+          }),
+        });
+  return {
+    db,
+    dialect: options.dialect,
+    locker: createLocker(options.dialect),
+    migrate: () => migrateToLatest(db as Kysely<unknown>, options.dialect),
+    close: () => db.destroy(),
+  };
+}
+
+function pgTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === (pg.types.builtins.INT8 as number)) return Number;
+  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+}
+
+function openSqlite(path: string): SQLite.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before we answer 2xx. Group commit keeps that affordable.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}

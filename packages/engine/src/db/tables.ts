@@ -1,0 +1,74 @@
+/**
+ * The database tables as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read
+ * back as numbers); JSON columns hold text so both dialects store the same bytes.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type IncidentState = 'triggered' | 'acknowledged' | 'resolved';
+export type AlertStatus = 'firing' | 'resolved';
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  /** Random id assigned by the writer, stable across systems (e.g. as an outbound dedup key). */
+  uid: string;
+  service_id: string;
+  /** `<service>/<group key>`: alerts of one group share an open incident. */
+  group_ref: string;
+  tier: string;
+  state: IncidentState;
+  title: string;
+  source: string;
+  created_at: number;
+  updated_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  reopen_count: ColumnType<number, number | undefined, number>;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  /** `<service>/<dedup key>`: the identity an alert is de-duplicated on. */
+  alert_key: string;
+  service_id: string;
+  dedup_key: string;
+  incident_id: number | null;
+  source: string;
+  status: AlertStatus;
+  tier: string;
+  summary: string;
+  labels: string;
+  annotations: string;
+  details: string;
+  generator_url: string | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  first_seen_at: number;
+  last_seen_at: number;
+  fire_count: number;
+}
+
+export interface IncidentEventsTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: number;
+  kind: string;
+  actor: string | null;
+  message: string;
+  data: string;
+}
+
+export interface Database {
+  incidents: IncidentsTable;
+  alerts: AlertsTable;
+  incident_events: IncidentEventsTable;
+}
+
+export type IncidentRow = Selectable<IncidentsTable>;
+export type NewIncidentRow = Insertable<IncidentsTable>;
+export type IncidentUpdate = Updateable<IncidentsTable>;
+export type AlertRow = Selectable<AlertsTable>;
+export type NewAlertRow = Insertable<AlertsTable>;
+export type IncidentEventRow = Selectable<IncidentEventsTable>;
+export type NewIncidentEventRow = Insertable<IncidentEventsTable>;

@@ -1,0 +1,105 @@
+/**
+ * The engine: a list of modules, each an idempotent pass over the rows that are due, run one after the
+ * other on a fixed cycle. Work lives in the database, never in timers, so a restart (even SIGKILL)
+ * resumes where it stopped and several replicas can run the same loop: each module runs under a lock
+ * named after it, and a replica that finds the lock taken skips that module for this cycle.
+ */
+import type { Transaction } from 'kysely';
+import type { Clock } from '../clock/clock.ts';
+import type { KlaxonDatabase } from '../db/database.ts';
+import type { Database } from '../db/tables.ts';
+
+export interface TickContext {
+  /** The instant this cycle runs at; modules use it instead of reading a clock. */
+  now: Date;
+  /** The transaction that holds this module's lock. */
+  trx: Transaction<Database>;
+}
+
+/**
+ * One background job.
+ *
+ * @example
+ * const sweeper: EngineModule = {
+ *   name: 'sweeper',
+ *   async tick({ trx, now }) {
+ *     await trx.deleteFrom('incident_events').where('at', '<', now.getTime() - 90 * 86_400_000).execute();
+ *   },
+ * };
+ */
+export interface EngineModule {
+  readonly name: string;
+  /** Must be safe to run twice and to run after a crash part-way through. */
+  tick(ctx: TickContext): Promise<void>;
+}
+
+export interface EngineLoopOptions {
+  store: KlaxonDatabase;
+  clock: Clock;
+  modules: readonly EngineModule[];
+  intervalMs: number;
+  onError?: (module: string, err: unknown) => void;
+}
+
+export interface CycleReport {
+  ran: string[];
+  skipped: string[];
+  failed: string[];
+}
+
+export class EngineLoop {
+  readonly #opts: EngineLoopOptions;
+  #timer: NodeJS.Timeout | null = null;
+  #cycle: Promise<CycleReport> | null = null;
+  #stopped = true;
+
+  constructor(opts: EngineLoopOptions) {
+    this.#opts = { ...opts, modules: [...opts.modules] };
+  }
+
+  /** Runs every module once, now. Concurrent calls share one cycle. */
+  runOnce(): Promise<CycleReport> {
+    this.#cycle ??= this.#runCycle().finally(() => {
+      this.#cycle = null;
+    });
+    return this.#cycle;
+  }
+
+  /** Starts cycling every `intervalMs`; the first cycle runs at once (catching up on anything overdue). */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    const loop = async () => {
+      if (this.#stopped) return;
+      await this.runOnce();
+      if (!this.#stopped) this.#timer = setTimeout(() => void loop(), this.#opts.intervalMs);
+    };
+    void loop();
+  }
+
+  /** Stops cycling and waits for a cycle in progress to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#cycle) await this.#cycle;
+  }
+
+  async #runCycle(): Promise<CycleReport> {
+    const { store, clock, modules, onError } = this.#opts;
+    const report: CycleReport = { ran: [], skipped: [], failed: [] };
+    for (const module of modules) {
+      try {
+        const result = await store.locker.tryWithLock(store.db, `engine:${module.name}`, (trx) =>
+          module.tick({ trx, now: clock.now() }),
+        );
+        (result.ran ? report.ran : report.skipped).push(module.name);
+      } catch (err) {
+        // One failing module must not stop the others; it is retried next cycle.
+        report.failed.push(module.name);
+        onError?.(module.name, err);
+      }
+    }
+    return report;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * `buildApp` assembles the HTTP API from its plugins without listening, so tests use `app.inject()`
+ * and `startServer` adds the socket.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Clock } from '../clock/clock.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
+import type { KlaxonDatabase } from '../db/database.ts';
+import { IngestQueue } from '../ingest/queue.ts';
+import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.ts';
+import { incidentRoutes } from '../incidents/routes.ts';
+import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
+import { Credentials } from './auth.ts';
+import { ApiError } from './errors.ts';
+import { zodToOpenApi, zodValidatorCompiler } from './zod-schema.ts';
+
+export interface AppDeps {
+  config: KlaxonConfig;
+  store: KlaxonDatabase;
+  clock: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Collect Node process metrics too (off in tests that build many apps). */
+  processMetrics?: boolean;
+}
+
+export interface KlaxonApp {
+  app: FastifyInstance;
+  queue: IngestQueue;
+  metrics: EngineMetrics;
+}
+
+export const API_VERSION = '0.1.0';
+
+export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
+  const { config, store, clock } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: config.server.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const metrics = createMetrics(store.db, { defaultMetrics: deps.processMetrics ?? true });
+  const queue = new IngestQueue(store, clock, {
+    reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
+  });
+  queue.onCommit((items, results) => {
+    results.forEach((r, i) => {
+      if (r.outcome === 'opened' && r.tier)
+        metrics.incidentsOpened.inc({ tier: r.tier, service: items[i]!.serviceId });
+    });
+  });
+  const credentials = new Credentials(config);
+
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Klaxon engine API',
+        version: API_VERSION,
+        description:
+          'Alert ingest, incidents and on-call. Errors are `{ error: { code, message, details? } }`; see docs/api.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: zodToOpenApi,
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) req.log.error({ err }, 'request failed');
+    const route = req.routeOptions.url ?? '';
+    if (route.startsWith('/api/v1/ingest/') || route === PAGERDUTY_ROUTE) {
+      metrics.ingestRejected.inc({ source: route.split('/').pop() ?? 'unknown', code: apiError.code });
+    }
+    if (route === PAGERDUTY_ROUTE && apiError.status < 500) {
+      return reply
+        .code(apiError.status === 413 ? 413 : 400)
+        .send(pagerDutyError(apiError.code, [apiError.message]));
+    }
+    return reply.code(apiError.status).send(apiError.toBody());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new ApiError(
+      'route_not_found',
+      `No endpoint ${req.method} ${req.url.split('?')[0]}. See /api/v1/openapi.json for the API.`,
+    );
+    return reply.code(404).send(e.toBody());
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async () => {
+    try {
+      await store.db.selectFrom('incidents').select('id').limit(1).execute();
+    } catch {
+      throw new ApiError('unavailable', 'The database is not reachable.');
+    }
+    return { status: 'ready' };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  ingestRoutes(app, { config, credentials, queue, metrics });
+  incidentRoutes(app, { store, clock, credentials });
+
+  app.addHook('onClose', () => queue.drain());
+  return { app, queue, metrics };
+}
+
+function toApiError(err: FastifyError): ApiError {
+  if (err instanceof ApiError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('empty_body');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('invalid_payload', 'The Content-Length header does not match the body.');
+  }
+  if (err.statusCode === 400 || err instanceof SyntaxError) {
+    return err instanceof SyntaxError || /JSON/i.test(err.message)
+      ? new ApiError('invalid_json', `The body is not valid JSON (${err.message}). Send a JSON document.`)
+      : new ApiError('invalid_payload', `${err.message}. Fix the body and retry.`);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ApiError('invalid_payload', err.message);
+  }
+  return new ApiError('internal');
+}

@@ -1,0 +1,78 @@
+/**
+ * The catalog of API error codes. Every error the HTTP API returns has one of these codes, its HTTP
+ * status, and a sentence a person can act on. `docs/api.md` documents each code; a test checks that.
+ */
+export const ERROR_CODES = {
+  invalid_json: {
+    status: 400,
+    hint: 'The body is not valid JSON. Send a JSON document with Content-Type: application/json.',
+  },
+  empty_body: { status: 400, hint: 'The body is empty. Send a JSON document.' },
+  invalid_payload: {
+    status: 400,
+    hint: 'The body does not match the endpoint schema; see details for each problem.',
+  },
+  invalid_query: { status: 400, hint: 'A query parameter is invalid; see details.' },
+  invalid_params: { status: 400, hint: 'A path parameter is invalid; see details.' },
+  missing_credentials: {
+    status: 401,
+    hint: 'Send an Authorization: Bearer <key> header with an integration key or API token from the config.',
+  },
+  invalid_credentials: {
+    status: 401,
+    hint: 'The key or token is not in the config. Check for typos or a rotated key.',
+  },
+  wrong_integration_source: {
+    status: 403,
+    hint: 'This integration key is for another source. Use a key whose source matches this endpoint.',
+  },
+  forbidden: { status: 403, hint: 'Your API token role does not allow this action.' },
+  not_found: { status: 404, hint: 'No such resource.' },
+  route_not_found: { status: 404, hint: 'No such endpoint. See /api/v1/openapi.json for the API.' },
+  method_not_allowed: { status: 405, hint: 'This endpoint does not take that HTTP method.' },
+  incident_resolved: { status: 409, hint: 'The incident is already resolved.' },
+  payload_too_large: {
+    status: 413,
+    hint: 'The body is larger than server.bodyLimitBytes. Send fewer alerts per request or raise the limit.',
+  },
+  unsupported_media_type: { status: 415, hint: 'Send the body with Content-Type: application/json.' },
+  unavailable: { status: 503, hint: 'The database is not reachable right now. Retry with backoff.' },
+  internal: {
+    status: 500,
+    hint: 'An unexpected error happened. It has been logged; retry, and report it if it persists.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: ErrorDetail[] };
+}
+
+/** An error the API turns into a response with its code's status. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Fastify reads the status from here. */
+  readonly statusCode: number;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(code: ErrorCode, message?: string, details?: ErrorDetail[]) {
+    super(message ?? ERROR_CODES[code].hint);
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.statusCode = this.status;
+    this.details = details;
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
+    };
+  }
+}

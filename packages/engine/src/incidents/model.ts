@@ -1,0 +1,106 @@
+/**
+ * The incident API's data shapes: rows from the database turned into the JSON the API returns.
+ */
+import { z } from 'zod';
+import type { AlertRow, IncidentEventRow, IncidentRow } from '../db/tables.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const json = (text: string): unknown => JSON.parse(text);
+
+export const incidentSchema = z.object({
+  id: z.number().int(),
+  uid: z.string(),
+  service: z.string(),
+  tier: z.enum(['T1', 'T2', 'T3']),
+  state: z.enum(['triggered', 'acknowledged', 'resolved']),
+  title: z.string(),
+  source: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  reopenCount: z.number().int(),
+});
+
+export const alertSchema = z.object({
+  id: z.number().int(),
+  dedupKey: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  tier: z.string(),
+  source: z.string(),
+  summary: z.string(),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  details: z.record(z.string(), z.unknown()),
+  generatorUrl: z.string().nullable(),
+  startsAt: z.string().nullable(),
+  endsAt: z.string().nullable(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  fireCount: z.number().int(),
+});
+
+export const eventSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  kind: z.string(),
+  actor: z.string().nullable(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type IncidentDto = z.output<typeof incidentSchema>;
+export type AlertDto = z.output<typeof alertSchema>;
+export type EventDto = z.output<typeof eventSchema>;
+
+export function toIncidentDto(r: IncidentRow): IncidentDto {
+  return {
+    id: r.id,
+    uid: r.uid,
+    service: r.service_id,
+    tier: r.tier as IncidentDto['tier'],
+    state: r.state,
+    title: r.title,
+    source: r.source,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+    acknowledgedAt: iso(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by,
+    resolvedAt: iso(r.resolved_at),
+    resolvedBy: r.resolved_by,
+    reopenCount: r.reopen_count,
+  };
+}
+
+export function toAlertDto(r: AlertRow): AlertDto {
+  return {
+    id: r.id,
+    dedupKey: r.dedup_key,
+    status: r.status,
+    tier: r.tier,
+    source: r.source,
+    summary: r.summary,
+    labels: json(r.labels) as Record<string, string>,
+    annotations: json(r.annotations) as Record<string, string>,
+    details: json(r.details) as Record<string, unknown>,
+    generatorUrl: r.generator_url,
+    startsAt: iso(r.starts_at),
+    endsAt: iso(r.ends_at),
+    firstSeenAt: iso(r.first_seen_at)!,
+    lastSeenAt: iso(r.last_seen_at)!,
+    fireCount: r.fire_count,
+  };
+}
+
+export function toEventDto(r: IncidentEventRow): EventDto {
+  return {
+    id: r.id,
+    at: iso(r.at)!,
+    kind: r.kind,
+    actor: r.actor,
+    message: r.message,
+    data: json(r.data) as Record<string, unknown>,
+  };
+}

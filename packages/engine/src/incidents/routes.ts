@@ -1,0 +1,143 @@
+/** The incident API: list, read, acknowledge, resolve, add a note. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.ts';
+import type { KlaxonDatabase } from '../db/database.ts';
+import { requireRole, type Credentials } from '../http/auth.ts';
+import { alertSchema, eventSchema, incidentSchema } from './model.ts';
+import { acknowledgeIncident, addNote, getIncident, listIncidents, resolveIncident } from './store.ts';
+
+export interface IncidentRouteDeps {
+  store: KlaxonDatabase;
+  clock: Clock;
+  credentials: Credentials;
+}
+
+const csv = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .string()
+    .max(1024)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const listQuery = z.strictObject({
+  state: csv(z.enum(['triggered', 'acknowledged', 'resolved']))
+    .optional()
+    .describe('Comma-separated states.'),
+  tier: csv(z.enum(['T1', 'T2', 'T3']))
+    .optional()
+    .describe('Comma-separated tiers.'),
+  service: csv(z.string().max(63)).optional().describe('Comma-separated service ids.'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Return incidents with a smaller id (next page).'),
+});
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const noteBody = z.strictObject({ text: z.string().trim().min(1, 'write the note text').max(10_000) });
+const incidentOnly = z.object({ incident: incidentSchema });
+
+export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): void {
+  const { store, clock, credentials } = deps;
+  const viewer = requireRole(credentials, 'viewer');
+  const responder = requireRole(credentials, 'responder');
+  const security = [{ bearer: [] }];
+
+  app.get(
+    '/api/v1/incidents',
+    {
+      schema: {
+        summary: 'List incidents, newest first',
+        tags: ['incidents'],
+        security,
+        querystring: listQuery,
+        response: {
+          200: z.object({ incidents: z.array(incidentSchema), nextBefore: z.number().int().nullable() }),
+        },
+      },
+      preValidation: viewer,
+    },
+    async (req) => {
+      const q = req.query as z.output<typeof listQuery>;
+      const incidents = await listIncidents(store, {
+        states: q.state,
+        tiers: q.tier,
+        services: q.service,
+        limit: q.limit,
+        before: q.before,
+      });
+      const last = incidents[incidents.length - 1];
+      return { incidents, nextBefore: incidents.length === q.limit && last ? last.id : null };
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents/:id',
+    {
+      schema: {
+        summary: 'One incident with its alerts and timeline',
+        tags: ['incidents'],
+        security,
+        params: idParams,
+        response: {
+          200: z.object({
+            incident: incidentSchema,
+            alerts: z.array(alertSchema),
+            timeline: z.array(eventSchema),
+          }),
+        },
+      },
+      preValidation: viewer,
+    },
+    async (req) => getIncident(store, (req.params as z.output<typeof idParams>).id),
+  );
+
+  const action = (name: string, summary: string, run: typeof acknowledgeIncident) =>
+    app.post(
+      `/api/v1/incidents/:id/${name}`,
+      {
+        schema: { summary, tags: ['incidents'], security, params: idParams, response: { 200: incidentOnly } },
+        preValidation: responder,
+      },
+      async (req) => ({
+        incident: await run(
+          store,
+          (req.params as z.output<typeof idParams>).id,
+          req.principal!.name,
+          clock.now().getTime(),
+        ),
+      }),
+    );
+  action('acknowledge', 'Acknowledge an incident (stops its escalation)', acknowledgeIncident);
+  action('resolve', 'Resolve an incident and its firing alerts', resolveIncident);
+
+  app.post(
+    '/api/v1/incidents/:id/notes',
+    {
+      schema: {
+        summary: 'Add a note to the incident timeline',
+        tags: ['incidents'],
+        security,
+        params: idParams,
+        body: noteBody,
+        response: { 201: z.object({ event: eventSchema }) },
+      },
+      preValidation: responder,
+    },
+    async (req, reply) => {
+      const { id } = req.params as z.output<typeof idParams>;
+      const { text } = req.body as z.output<typeof noteBody>;
+      const event = await addNote(store, id, req.principal!.name, text, clock.now().getTime());
+      return reply.code(201).send({ event });
+    },
+  );
+}

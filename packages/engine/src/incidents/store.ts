@@ -1,0 +1,137 @@
+/**
+ * Reading incidents and the changes people make to them: acknowledge, resolve, add a note. Each change
+ * is one transaction that also writes the timeline event.
+ */
+import type { Transaction } from 'kysely';
+import type { KlaxonDatabase } from '../db/database.ts';
+import type { Database, IncidentRow, IncidentState } from '../db/tables.ts';
+import { ApiError } from '../http/errors.ts';
+import { toAlertDto, toEventDto, toIncidentDto, type EventDto, type IncidentDto } from './model.ts';
+
+export interface IncidentFilter {
+  states?: IncidentState[];
+  tiers?: string[];
+  services?: string[];
+  limit: number;
+  /** Only incidents with a smaller id (for paging newest-first). */
+  before?: number;
+}
+
+export async function listIncidents(store: KlaxonDatabase, f: IncidentFilter): Promise<IncidentDto[]> {
+  let q = store.db.selectFrom('incidents').selectAll().orderBy('id', 'desc').limit(f.limit);
+  if (f.states?.length) q = q.where('state', 'in', f.states);
+  if (f.tiers?.length) q = q.where('tier', 'in', f.tiers);
+  if (f.services?.length) q = q.where('service_id', 'in', f.services);
+  if (f.before !== undefined) q = q.where('id', '<', f.before);
+  return (await q.execute()).map(toIncidentDto);
+}
+
+export async function getIncident(store: KlaxonDatabase, id: number) {
+  const row = await store.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new ApiError('not_found', `Incident ${id} does not exist.`);
+  const [alerts, events] = await Promise.all([
+    store.db.selectFrom('alerts').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
+    store.db.selectFrom('incident_events').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
+  ]);
+  return { incident: toIncidentDto(row), alerts: alerts.map(toAlertDto), timeline: events.map(toEventDto) };
+}
+
+/** Runs `fn` with the incident row locked against ingest and other replicas. */
+async function withIncident<T>(
+  store: KlaxonDatabase,
+  id: number,
+  fn: (trx: Transaction<Database>, row: IncidentRow) => Promise<T>,
+): Promise<T> {
+  return store.db.transaction().execute(async (trx) => {
+    const probe = await trx
+      .selectFrom('incidents')
+      .select('group_ref')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!probe) throw new ApiError('not_found', `Incident ${id} does not exist.`);
+    // Same key order as ingest (advisory lock, then row lock), so the two never deadlock.
+    await store.locker.lockKeys(trx, [`group:${probe.group_ref}`]);
+    let q = trx.selectFrom('incidents').selectAll().where('id', '=', id);
+    if (store.locker.rowLocks) q = q.forUpdate();
+    return fn(trx, await q.executeTakeFirstOrThrow());
+  });
+}
+
+async function addEvent(
+  trx: Transaction<Database>,
+  incidentId: number,
+  at: number,
+  kind: string,
+  actor: string,
+  message: string,
+  data: Record<string, unknown> = {},
+): Promise<EventDto> {
+  const row = await trx
+    .insertInto('incident_events')
+    .values({ incident_id: incidentId, at, kind, actor, message, data: JSON.stringify(data) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toEventDto(row);
+}
+
+/** Acknowledges a triggered incident; acknowledging twice is a no-op. */
+export async function acknowledgeIncident(
+  store: KlaxonDatabase,
+  id: number,
+  actor: string,
+  now: number,
+): Promise<IncidentDto> {
+  return withIncident(store, id, async (trx, row) => {
+    if (row.state === 'resolved')
+      throw new ApiError(
+        'incident_resolved',
+        `Incident ${id} is already resolved; there is nothing to acknowledge.`,
+      );
+    if (row.state === 'acknowledged') return toIncidentDto(row);
+    const updated = await trx
+      .updateTable('incidents')
+      .set({ state: 'acknowledged', acknowledged_at: now, acknowledged_by: actor, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await addEvent(trx, id, now, 'incident.acknowledged', actor, `Acknowledged by ${actor}`);
+    return toIncidentDto(updated);
+  });
+}
+
+/** Resolves an incident and every alert still firing in it; resolving twice is a no-op. */
+export async function resolveIncident(
+  store: KlaxonDatabase,
+  id: number,
+  actor: string,
+  now: number,
+): Promise<IncidentDto> {
+  return withIncident(store, id, async (trx, row) => {
+    if (row.state === 'resolved') return toIncidentDto(row);
+    const updated = await trx
+      .updateTable('incidents')
+      .set({ state: 'resolved', resolved_at: now, resolved_by: actor, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // A source that is still firing re-opens the incident when it next reports.
+    await trx
+      .updateTable('alerts')
+      .set({ status: 'resolved', ends_at: now })
+      .where('incident_id', '=', id)
+      .where('status', '=', 'firing')
+      .execute();
+    await addEvent(trx, id, now, 'incident.resolved', actor, `Resolved by ${actor}`);
+    return toIncidentDto(updated);
+  });
+}
+
+export async function addNote(
+  store: KlaxonDatabase,
+  id: number,
+  actor: string,
+  text: string,
+  now: number,
+): Promise<EventDto> {
+  return withIncident(store, id, (trx) => addEvent(trx, id, now, 'note', actor, text));
+}

@@ -1,0 +1,40 @@
+/**
+ * @klaxon/engine: the on-call and incident engine. This is the package's only public entry.
+ */
+export { systemClock, FakeClock, type Clock } from './clock/clock.ts';
+export {
+  configSchema,
+  TIERS,
+  INTEGRATION_SOURCES,
+  ROLES,
+  type Tier,
+  type Role,
+  type IntegrationSource,
+  type KlaxonConfig,
+  type KlaxonConfigInput,
+  type ServiceConfig,
+  type UserConfig,
+  type TeamConfig,
+} from './config/schema.ts';
+export {
+  loadConfigFile,
+  parseConfig,
+  ConfigError,
+  formatProblem,
+  type ConfigProblem,
+} from './config/load.ts';
+export { configJsonSchema } from './config/json-schema.ts';
+export {
+  createDatabase,
+  databaseOptionsFrom,
+  type DatabaseOptions,
+  type KlaxonDatabase,
+  type Dialect,
+} from './db/database.ts';
+export type { Locker } from './db/locker.ts';
+export type { Database } from './db/tables.ts';
+export { tierOf, type IncomingAlert, type IngestItem } from './alerts/alert.ts';
+export { EngineLoop, type EngineModule, type TickContext, type CycleReport } from './engine/loop.ts';
+export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './http/app.ts';
+export { ERROR_CODES, ApiError, type ErrorCode } from './http/errors.ts';
+export { startServer, type ServerOptions, type RunningServer } from './server.ts';

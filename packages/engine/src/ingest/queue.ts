@@ -1,0 +1,119 @@
+/**
+ * Group commit for ingest. Requests that arrive while a transaction is being written wait for the next
+ * one, so under load many alerts share one durable commit (one fsync on SQLite, one round of statements
+ * on PostgreSQL). A request is answered only after the commit that holds its alerts.
+ */
+import type { IngestItem } from '../alerts/alert.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { KlaxonDatabase } from '../db/database.ts';
+import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
+
+interface Pending {
+  items: IngestItem[];
+  resolve: (results: ApplyResult[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface IngestQueueOptions {
+  reopenWindowMs: number;
+  /** Most alerts in one transaction. */
+  maxBatch?: number;
+}
+
+export type CommitListener = (items: readonly IngestItem[], results: readonly ApplyResult[]) => void;
+
+const TRANSIENT_PG_CODES = new Set(['40001', '40P01', '23505']);
+
+export class IngestQueue {
+  readonly #store: KlaxonDatabase;
+  readonly #clock: Clock;
+  readonly #opts: Required<IngestQueueOptions>;
+  readonly #listeners: CommitListener[] = [];
+  #pending: Pending[] = [];
+  #running: Promise<void> | null = null;
+
+  constructor(store: KlaxonDatabase, clock: Clock, opts: IngestQueueOptions) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#opts = { maxBatch: 1000, ...opts };
+  }
+
+  /** Durably applies `items`; resolves after the commit, with one result per item. */
+  submit(items: IngestItem[]): Promise<ApplyResult[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ items, resolve, reject });
+      this.#running ??= this.#run();
+    });
+  }
+
+  /** Called after each commit with what it applied. */
+  onCommit(listener: CommitListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Resolves once everything submitted so far is committed or failed. */
+  async drain(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    // Let the requests that are already parsed join this batch.
+    await new Promise<void>((r) => setImmediate(r));
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#take();
+        try {
+          await this.#commit(batch);
+        } catch (err) {
+          // One bad submission must not fail its neighbours: retry each alone.
+          if (batch.length === 1) batch[0]!.reject(err);
+          else for (const p of batch) await this.#commit([p]).catch((e: unknown) => p.reject(e));
+        }
+      }
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  #take(): Pending[] {
+    const batch: Pending[] = [];
+    let count = 0;
+    while (this.#pending.length > 0) {
+      const next = this.#pending[0]!;
+      if (batch.length > 0 && count + next.items.length > this.#opts.maxBatch) break;
+      batch.push(this.#pending.shift()!);
+      count += next.items.length;
+    }
+    return batch;
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const items = batch.flatMap((p) => p.items);
+    const results = await this.#withRetry(() =>
+      this.#store.db.transaction().execute((trx) =>
+        applyBatch(trx, this.#store.locker, items, {
+          now: this.#clock.now().getTime(),
+          reopenWindowMs: this.#opts.reopenWindowMs,
+        }),
+      ),
+    );
+    let offset = 0;
+    for (const p of batch) {
+      p.resolve(results.slice(offset, offset + p.items.length));
+      offset += p.items.length;
+    }
+    for (const listener of this.#listeners) listener(items, results);
+  }
+
+  async #withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 4 || !code || !TRANSIENT_PG_CODES.has(code)) throw err;
+      }
+    }
+  }
+}

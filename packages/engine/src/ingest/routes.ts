@@ -1,0 +1,171 @@
+/**
+ * The ingest endpoints. Each authenticates an integration key, validates its payload, turns it into
+ * incoming alerts and answers only after the ingest queue has committed them.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { IncomingAlert, IngestItem } from '../alerts/alert.ts';
+import type { IntegrationKeyConfig, IntegrationSource, KlaxonConfig } from '../config/schema.ts';
+import { bearerToken, type Credentials } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
+import type { ApplyResult } from '../incidents/apply.ts';
+import type { EngineMetrics } from '../metrics/metrics.ts';
+import { alertmanagerWebhookSchema, fromWebhook, grafanaWebhookSchema } from './alertmanager.ts';
+import {
+  fromPagerDutyEvent,
+  pagerDutyAccepted,
+  pagerDutyEventSchema,
+  pagerDutyInvalid,
+} from './pagerduty.ts';
+import type { IngestQueue } from './queue.ts';
+
+export interface IngestDeps {
+  config: KlaxonConfig;
+  credentials: Credentials;
+  queue: IngestQueue;
+  metrics: EngineMetrics;
+}
+
+const ingestResponse = z.object({
+  accepted: z.number().int(),
+  results: z.array(
+    z.object({
+      dedupKey: z.string(),
+      outcome: z.string(),
+      incidentId: z.number().int().nullable(),
+      tier: z.string().nullable(),
+    }),
+  ),
+});
+
+export const PAGERDUTY_ROUTE = '/v2/enqueue';
+
+export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
+  const { config, credentials, queue, metrics } = deps;
+  const services = new Map(config.services.map((s) => [s.id, s]));
+
+  const ingest = async (key: IntegrationKeyConfig, alerts: IncomingAlert[], reply: FastifyReply) => {
+    const fallback = services.get(key.service)!;
+    const items: IngestItem[] = alerts.map((alert) => {
+      const labelled = key.routeByLabel ? alert.labels[key.routeByLabel] : undefined;
+      const service = (labelled && services.get(labelled)) || fallback;
+      return {
+        serviceId: service.id,
+        source: key.source,
+        actor: key.name,
+        defaultTier: service.defaultTier,
+        alert,
+      };
+    });
+    let results: ApplyResult[];
+    try {
+      results = await queue.submit(items);
+    } catch (err) {
+      reply.log.error({ err }, 'ingest commit failed');
+      throw new ApiError(
+        'unavailable',
+        'The alerts could not be stored right now; nothing was recorded. Retry with backoff.',
+      );
+    }
+    for (const r of results) metrics.alertsReceived.inc({ source: key.source, outcome: r.outcome });
+    metrics.ingestDuration.observe({ source: key.source }, reply.elapsedTime / 1000);
+    return results;
+  };
+
+  const webhookRoute = (
+    url: string,
+    source: IntegrationSource,
+    schema: typeof alertmanagerWebhookSchema | typeof grafanaWebhookSchema,
+    summary: string,
+  ) =>
+    app.post(
+      url,
+      {
+        schema: {
+          summary,
+          tags: ['ingest'],
+          security: [{ bearer: [] }],
+          body: schema,
+          response: { 200: ingestResponse },
+        },
+        logLevel: 'warn',
+        preValidation: async (req) => {
+          req.integrationKey = credentials.integration(bearerToken(req), source);
+          return Promise.resolve();
+        },
+      },
+      async (req, reply) => {
+        const body = req.body as z.output<typeof schema>;
+        const results = await ingest(req.integrationKey!, fromWebhook(body), reply);
+        return { accepted: results.length, results };
+      },
+    );
+
+  webhookRoute(
+    '/api/v1/ingest/alertmanager',
+    'alertmanager',
+    alertmanagerWebhookSchema,
+    'Alertmanager webhook (webhook_configs, payload version 4)',
+  );
+  webhookRoute(
+    '/api/v1/ingest/grafana',
+    'grafana',
+    grafanaWebhookSchema,
+    'Grafana alerting webhook contact point',
+  );
+
+  app.post(
+    PAGERDUTY_ROUTE,
+    {
+      schema: {
+        summary: 'PagerDuty Events API v2 compatible event intake; routing_key is a Klaxon integration key',
+        tags: ['ingest'],
+        body: pagerDutyEventSchema,
+        response: { 202: pagerDutyAccepted, 400: pagerDutyInvalid },
+      },
+      logLevel: 'warn',
+      attachValidation: true,
+    },
+    async (req, reply) => {
+      if (req.validationError) {
+        const details = (req.validationError as unknown as ApiError).details ?? [];
+        metrics.ingestRejected.inc({ source: 'pagerduty', code: 'invalid_payload' });
+        return reply.code(400).send(
+          pagerDutyError(
+            'invalid_payload',
+            details.map((d) => d.message),
+          ),
+        );
+      }
+      const event = req.body as z.output<typeof pagerDutyEventSchema>;
+      let key: IntegrationKeyConfig;
+      try {
+        key = credentials.integration(event.routing_key, 'pagerduty');
+      } catch (err) {
+        const e = err as ApiError;
+        metrics.ingestRejected.inc({ source: 'pagerduty', code: e.code });
+        return reply
+          .code(400)
+          .send(
+            pagerDutyError(e.code, [e.code === 'invalid_credentials' ? 'Invalid routing key' : e.message]),
+          );
+      }
+      const alert = fromPagerDutyEvent(event);
+      await ingest(key, [alert], reply);
+      return reply
+        .code(202)
+        .send({ status: 'success', message: 'Event processed', dedup_key: alert.dedupKey });
+    },
+  );
+}
+
+/** An error in PagerDuty's own shape, with our machine-readable code beside it. */
+export function pagerDutyError(code: string, errors: string[]) {
+  return { status: 'invalid event', message: 'Event object is invalid', errors, code };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    integrationKey?: IntegrationKeyConfig;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The engine's own Prometheus metrics (`klaxon_` prefix), on a registry owned by one app instance so
+ * tests and several apps in one process never share counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.ts';
+
+export interface EngineMetrics {
+  readonly registry: Registry;
+  readonly alertsReceived: Counter<'source' | 'outcome'>;
+  readonly ingestRejected: Counter<'source' | 'code'>;
+  readonly ingestDuration: Histogram<'source'>;
+  readonly incidentsOpened: Counter<'tier' | 'service'>;
+}
+
+export function createMetrics(db: Kysely<Database>, opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'klaxon_' });
+  new Gauge({
+    name: 'klaxon_incidents',
+    help: 'Incidents by tier and state, read from the database at scrape time.',
+    labelNames: ['tier', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db
+        .selectFrom('incidents')
+        .select(['tier', 'state', db.fn.countAll<number>().as('n')])
+        .groupBy(['tier', 'state'])
+        .execute();
+      this.reset();
+      for (const tier of ['T1', 'T2', 'T3'])
+        for (const state of ['triggered', 'acknowledged', 'resolved']) this.set({ tier, state }, 0);
+      for (const r of rows) this.set({ tier: r.tier, state: r.state }, Number(r.n));
+    },
+  });
+  return {
+    registry,
+    alertsReceived: new Counter({
+      name: 'klaxon_alerts_received_total',
+      help: 'Alerts received, by source and what they did (opened, added, updated, resolved, …).',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    ingestRejected: new Counter({
+      name: 'klaxon_ingest_rejected_total',
+      help: 'Ingest requests refused, by source and error code.',
+      labelNames: ['source', 'code'] as const,
+      registers: [registry],
+    }),
+    ingestDuration: new Histogram({
+      name: 'klaxon_ingest_duration_seconds',
+      help: 'Time from an ingest request arriving to its alerts being durably stored.',
+      labelNames: ['source'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    incidentsOpened: new Counter({
+      name: 'klaxon_incidents_opened_total',
+      help: 'Incidents opened, by tier and service.',
+      labelNames: ['tier', 'service'] as const,
+      registers: [registry],
+    }),
+  };
+}
