@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.ts';
-import { ALERTMANAGER_NAMES, missingBinary, startAlertmanager, waitFor, type RunningAlertmanager } from './binaries.ts';
+import {
+  ALERTMANAGER_NAMES,
+  missingBinary,
+  startAlertmanager,
+  waitFor,
+  type RunningAlertmanager,
+} from './binaries.ts';
 import { auth, freshDatabase, KEYS, testConfig, TOKENS } from './helpers.ts';
 
 const skip = missingBinary(ALERTMANAGER_NAMES, 'prometheus-alertmanager');
@@ -14,7 +20,12 @@ describe.skipIf(skip)('real Alertmanager → engine', () => {
   let am: RunningAlertmanager;
 
   beforeAll(async () => {
-    engine = await startServer({ config: testConfig(), database: await freshDatabase('sqlite'), port: 0, host: '127.0.0.1' });
+    engine = await startServer({
+      config: testConfig(),
+      database: await freshDatabase('sqlite'),
+      port: 0,
+      host: '127.0.0.1',
+    });
     am = await startAlertmanager(`
 route:
   receiver: klaxon
@@ -58,13 +69,30 @@ receivers:
     expect(res.status).toBe(200);
   };
   const incidents = async (query = '') =>
-    ((await (await fetch(`${engine.url}/api/v1/incidents${query}`, { headers: auth(TOKENS.viewer) })).json()) as {
-      incidents: { id: number; service: string; tier: string; state: string; title: string; source: string }[];
-    }).incidents;
+    (
+      (await (
+        await fetch(`${engine.url}/api/v1/incidents${query}`, { headers: auth(TOKENS.viewer) })
+      ).json()) as {
+        incidents: {
+          id: number;
+          service: string;
+          tier: string;
+          state: string;
+          title: string;
+          source: string;
+        }[];
+      }
+    ).incidents;
 
   it('opens incidents with the right tier from firing alerts, and resolves them when the alerts resolve', async () => {
     const startsAt = new Date(Date.now() - 60_000).toISOString();
-    const lag = { alertname: 'KafkaConsumerLagCritical', service: 'kafka', tier: 'T1', severity: 'critical', consumergroup: 'match-events' };
+    const lag = {
+      alertname: 'KafkaConsumerLagCritical',
+      service: 'kafka',
+      tier: 'T1',
+      severity: 'critical',
+      consumergroup: 'match-events',
+    };
     const wlm = { alertname: 'RedshiftWLMQueueContention', service: 'cost', severity: 'info' };
     await postAlerts([
       { labels: lag, annotations: { summary: 'Consumer group match-events lags 12k messages' }, startsAt },
@@ -76,7 +104,11 @@ receivers:
     });
     const kafka = open.find((i) => i.service === 'kafka')!;
     const cost = open.find((i) => i.service === 'cost')!;
-    expect(kafka).toMatchObject({ tier: 'T1', source: 'alertmanager', title: 'Consumer group match-events lags 12k messages' });
+    expect(kafka).toMatchObject({
+      tier: 'T1',
+      source: 'alertmanager',
+      title: 'Consumer group match-events lags 12k messages',
+    });
     expect(cost).toMatchObject({ tier: 'T3' });
 
     const endsAt = new Date().toISOString();
@@ -88,7 +120,9 @@ receivers:
       const list = await incidents('?state=resolved');
       return list.length === 2 ? list : undefined;
     });
-    const detail = (await (await fetch(`${engine.url}/api/v1/incidents/${kafka.id}`, { headers: auth(TOKENS.viewer) })).json()) as {
+    const detail = (await (
+      await fetch(`${engine.url}/api/v1/incidents/${kafka.id}`, { headers: auth(TOKENS.viewer) })
+    ).json()) as {
       incident: { resolvedBy: string };
       alerts: { status: string; generatorUrl: string | null }[];
     };
@@ -98,7 +132,13 @@ receivers:
 
   it('accepts pagerduty_configs deliveries: trigger then resolve on the same dedup_key', async () => {
     const startsAt = new Date(Date.now() - 60_000).toISOString();
-    const labels = { alertname: 'BudgetExceeded', via: 'pagerduty', tier: 'T1', severity: 'critical', budget: 'bedrock' };
+    const labels = {
+      alertname: 'BudgetExceeded',
+      via: 'pagerduty',
+      tier: 'T1',
+      severity: 'critical',
+      budget: 'bedrock',
+    };
     await postAlerts([{ labels, annotations: { summary: 'Bedrock budget at 104%' }, startsAt }]);
     const incident = await waitFor('an incident from pagerduty_configs', async () =>
       (await incidents('?state=triggered')).find((i) => i.source === 'pagerduty'),

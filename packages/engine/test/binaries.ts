@@ -23,8 +23,13 @@ export const ALERTMANAGER_NAMES = ['alertmanager', 'prometheus-alertmanager'];
 /** True when a test needing `names` should be skipped; throws under CI=true. */
 export function missingBinary(names: string[], pkg: string): boolean {
   if (findBinary(names)) return false;
-  if (process.env.CI === 'true') throw new Error(`${names[0]} is not installed; CI needs the Debian package ${pkg} (scripts/install-deps.sh).`);
-  console.warn(`[klaxon tests] ${names[0]} not found: its tests are SKIPPED. Install the Debian package ${pkg}.`);
+  if (process.env.CI === 'true')
+    throw new Error(
+      `${names[0]} is not installed; CI needs the Debian package ${pkg} (scripts/install-deps.sh).`,
+    );
+  console.warn(
+    `[klaxon tests] ${names[0]} not found: its tests are SKIPPED. Install the Debian package ${pkg}.`,
+  );
   return true;
 }
 
@@ -38,7 +43,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   let lastError: unknown;
   while (performance.now() < deadline) {
@@ -50,7 +59,9 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }
 
 export interface RunningAlertmanager {
@@ -82,7 +93,11 @@ export async function startAlertmanager(configYaml: string): Promise<RunningAler
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`alertmanager to be ready (log: ${log})`, async () => (await fetch(`${url}/-/ready`)).ok, 15_000);
+  await waitFor(
+    `alertmanager to be ready (log: ${log})`,
+    async () => (await fetch(`${url}/-/ready`)).ok,
+    15_000,
+  );
   return {
     url,
     process: child,

@@ -18,7 +18,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('id', id, (c) =>
             dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
           )
-          .addColumn('uid', 'text', (c) => c.notNull().unique())
           .addColumn('service_id', 'text', (c) => c.notNull())
           .addColumn('group_ref', 'text', (c) => c.notNull())
           .addColumn('tier', 'text', (c) => c.notNull())

@@ -9,8 +9,6 @@ export type AlertStatus = 'firing' | 'resolved';
 
 export interface IncidentsTable {
   id: Generated<number>;
-  /** Random id assigned by the writer, stable across systems (e.g. as an outbound dedup key). */
-  uid: string;
   service_id: string;
   /** `<service>/<group key>`: alerts of one group share an open incident. */
   group_ref: string;

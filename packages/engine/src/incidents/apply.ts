@@ -3,7 +3,6 @@
  * join, re-open, acknowledge and resolve. It is set-oriented (a handful of statements per batch, whatever
  * its size) so that group commit stays cheap on PostgreSQL as well as SQLite.
  */
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { higherTier, tierOf, type IngestItem } from '../alerts/alert.ts';
 import type { Tier } from '../config/schema.ts';
@@ -246,7 +245,7 @@ function trigger(
       reopen(state, inc, item, opts.now);
       outcome = 'reopened';
     } else {
-      inc = open(state, item, groupRef, tier, opts.now);
+      inc = open(state, item, key, groupRef, tier, opts.now);
       outcome = 'opened';
     }
   }
@@ -266,19 +265,28 @@ function trigger(
     inc.dirty = true;
     raiseTier(state, inc, tier, item, opts.now);
   }
-  event(state, inc, opts.now, 'alert.triggered', item, `Alert firing: ${item.alert.summary}`, {
-    alertKey: key,
-    tier,
-    labels: item.alert.labels,
-  });
+  // The opening alert is told by the incident.triggered event itself.
+  if (outcome !== 'opened') {
+    event(state, inc, opts.now, 'alert.triggered', item, `Alert firing: ${item.alert.summary}`, {
+      alertKey: key,
+      tier,
+      labels: item.alert.labels,
+    });
+  }
   return { outcome, dedupKey, incident: inc };
 }
 
-function open(state: BatchState, item: IngestItem, groupRef: string, tier: Tier, now: number): IncidentState {
+function open(
+  state: BatchState,
+  item: IngestItem,
+  alertKey: string,
+  groupRef: string,
+  tier: Tier,
+  now: number,
+): IncidentState {
   const inc: IncidentState = {
     row: {
       id: 0,
-      uid: randomUUID(),
       service_id: item.serviceId,
       group_ref: groupRef,
       tier,
@@ -301,6 +309,8 @@ function open(state: BatchState, item: IngestItem, groupRef: string, tier: Tier,
   event(state, inc, now, 'incident.triggered', item, `Incident opened (${tier}): ${item.alert.summary}`, {
     tier,
     source: item.source,
+    alertKey,
+    labels: item.alert.labels,
   });
   return inc;
 }
@@ -396,10 +406,14 @@ async function writeState(trx: Transaction<Database>, state: BatchState): Promis
     const rows = await trx
       .insertInto('incidents')
       .values(chunk.map(({ row: { id: _id, ...rest } }) => rest))
-      .returning(['id', 'uid'])
+      .returning(['id', 'group_ref'])
       .execute();
-    const byUid = new Map(rows.map((r) => [r.uid, r.id]));
-    for (const inc of chunk) inc.row.id = byUid.get(inc.row.uid)!;
+    // Both SQLite and PostgreSQL return multi-row VALUES in insertion order; check rather than trust.
+    chunk.forEach((inc, i) => {
+      const row = rows[i];
+      if (row?.group_ref !== inc.row.group_ref) throw new Error('INSERT … RETURNING came back out of order');
+      inc.row.id = row.id;
+    });
   }
   for (const inc of state.incidents.values()) {
     if (!inc.dirty) continue;

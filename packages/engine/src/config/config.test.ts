@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configJsonSchema } from './json-schema.ts';
+import { ConfigError, loadConfigFile, parseConfig } from './load.ts';
+
+const EXAMPLE = resolve(import.meta.dirname, '../../../../examples/klaxon.yaml');
+
+function problems(text: string, env: NodeJS.ProcessEnv = {}) {
+  try {
+    parseConfig(text, 'klaxon.yaml', env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be invalid');
+}
+
+describe('config', () => {
+  it('loads the example that models the seed platform', () => {
+    const config = loadConfigFile(EXAMPLE, {});
+    expect(config.services.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['kafka', 'redshift', 'bedrock', 'kubernetes', 'game-api', 'cost']),
+    );
+    expect(config.teams.every((t) => t.lead === 'erin')).toBe(true);
+    expect(config.tiers.T1).toMatchObject({ urgency: 'high', pages: true });
+    expect(config.tiers.T3).toMatchObject({ pages: false });
+    expect(config.integrationKeys.find((k) => k.source === 'alertmanager')?.key).toBe(
+      'am-demo-key-0123456789abcdef',
+    );
+  });
+
+  it('reads secrets from the environment', () => {
+    const config = loadConfigFile(EXAMPLE, { KLAXON_AM_KEY: 'from-env-0123456789abcdef' });
+    expect(config.integrationKeys.find((k) => k.source === 'alertmanager')?.key).toBe(
+      'from-env-0123456789abcdef',
+    );
+    const [p] = problems(
+      'services: [{ id: a, name: A, team: t }]\nteams: [{ id: t, name: T }]\napiTokens: [{ name: x, token: "${MISSING}" }]\n',
+    );
+    expect(p).toMatchObject({ path: 'apiTokens[0].token', line: 3 });
+    expect(p!.message).toContain('MISSING is not set');
+  });
+
+  it('names the file, line, path and fix for each problem', () => {
+    const text = [
+      'services:',
+      '  - { id: kafka, name: Kafka, team: platfrom, defaultTier: T9 }',
+      'teams:',
+      '  - { id: platform, name: P }',
+      'colour: red',
+      '',
+    ].join('\n');
+    const found = problems(text);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'klaxon.yaml', path: 'services[0].defaultTier', line: 2 }),
+        expect.objectContaining({ path: '', message: expect.stringContaining('unknown key "colour"') }),
+      ]),
+    );
+  });
+
+  it('checks references between sections', () => {
+    const found = problems(
+      'services: [{ id: kafka, name: K, team: platfrom }]\nteams: [{ id: platform, name: P, members: [ghost] }]\nintegrationKeys: [{ key: abcdefabcdefabcdef, name: k, service: nope, source: alertmanager }]\n',
+    );
+    expect(found.map((p) => p.path).sort()).toEqual([
+      'integrationKeys[0].service',
+      'services[0].team',
+      'teams[0].members[0]',
+    ]);
+    expect(found.find((p) => p.path === 'services[0].team')!.message).toContain(
+      'unknown team "platfrom"; define it under teams or use one of: platform',
+    );
+  });
+
+  it('refuses a T3 policy that pages', () => {
+    const [p] = problems(
+      'services: [{ id: a, name: A, team: t }]\nteams: [{ id: t, name: T }]\ntiers:\n  T1: { name: C, urgency: high, pages: true }\n  T2: { name: W, urgency: low, pages: true }\n  T3: { name: A, urgency: high, pages: true }\n',
+    );
+    expect(p).toMatchObject({ path: 'tiers.T3', line: 6 });
+    expect(p!.message).toContain('never pages');
+  });
+
+  it('reports invalid YAML with its position', () => {
+    const [p] = problems('services: [\n  - oops: : :\n');
+    expect(p!.message).toMatch(/^invalid YAML/);
+    expect(p!.line).toBeGreaterThan(0);
+  });
+
+  it('publishes a JSON Schema that matches docs/config.schema.json', () => {
+    const schema = configJsonSchema();
+    expect(schema.properties).toHaveProperty('services');
+    const committed = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../../../../docs/config.schema.json'), 'utf8'),
+    ) as unknown;
+    expect(
+      committed,
+      'docs/config.schema.json is stale: run `npx klaxon schema --out docs/config.schema.json`',
+    ).toEqual(schema);
+  });
+});
