@@ -81,8 +81,11 @@ describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
       engine.kill('SIGKILL');
       killed = true;
       await Promise.all(workers);
+      // Every worker had a request in flight at the kill; some may still have been answered from socket
+      // buffers, the rest failed. Only the answered ones are promised.
       const answered = [...acknowledged];
-      expect(attempted).toBeGreaterThan(answered.length); // requests really were in flight at the kill
+      expect(answered.length).toBeGreaterThanOrEqual(400);
+      expect(attempted).toBeGreaterThanOrEqual(answered.length);
 
       engine = startEngine(configFile, dbPath, port, env);
       try {
