@@ -35,6 +35,15 @@ export type { Locker } from './db/locker.ts';
 export type { Database } from './db/tables.ts';
 export { tierOf, type IncomingAlert, type IngestItem } from './alerts/alert.ts';
 export { EngineLoop, type EngineModule, type TickContext, type CycleReport } from './engine/loop.ts';
+export { standardModules } from './engine/modules.ts';
+export { OnCallDirectory, toScheduleSpec } from './oncall/directory.ts';
+export {
+  onCallAt,
+  scheduleShifts,
+  scheduleGaps,
+  type ScheduleSpec,
+  type Override,
+} from './schedules/schedule.ts';
 export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './http/app.ts';
 export { ERROR_CODES, ApiError, type ErrorCode } from './http/errors.ts';
 export { startServer, type ServerOptions, type RunningServer } from './server.ts';

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock/clock.ts';
 import type { KlaxonConfig } from './config/schema.ts';
 import { createDatabase, type DatabaseOptions, type KlaxonDatabase } from './db/database.ts';
 import { EngineLoop, type EngineModule } from './engine/loop.ts';
+import { standardModules } from './engine/modules.ts';
 import { buildApp, type KlaxonApp } from './http/app.ts';
 
 export interface ServerOptions {
@@ -34,9 +35,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = new EngineLoop({
     store,
     clock,
-    modules: opts.modules ?? [],
+    modules: [...standardModules(opts.config, store.locker), ...(opts.modules ?? [])],
     intervalMs: opts.config.engine.tickIntervalMs,
     onError: (module, err) => built.app.log.error({ err, module }, 'engine module failed'),
+  });
+  // A new or re-opened incident should page now, not at the next tick.
+  built.queue.onCommit((_items, results) => {
+    if (results.some((r) => r.outcome === 'opened' || r.outcome === 'reopened' || r.outcome === 'added'))
+      engine.poke();
   });
   const address = await built.app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   engine.start();

@@ -57,8 +57,9 @@ export async function createTestStore(dialect: Dialect): Promise<KlaxonDatabase>
   return store;
 }
 
-export function testConfig(extra = '') {
-  return parseConfig(TEST_CONFIG_YAML + extra, 'test-config.yaml', {});
+/** The standard test config plus `extra`, or `replace` instead of it. */
+export function testConfig(extra = '', replace?: string) {
+  return parseConfig(replace ?? TEST_CONFIG_YAML + extra, 'test-config.yaml', {});
 }
 
 export async function buildTestApp(dialect: Dialect, opts: { start?: string; configExtra?: string } = {}) {

@@ -28,12 +28,122 @@ const contactMethod = z.strictObject({
   label: z.string().optional(),
 });
 
+export const CHANNELS = ['voice', 'sms', 'email', 'push', 'slack'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const URGENCIES = ['high', 'low'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+const zone = z
+  .string()
+  .refine(isValidZone, 'not an IANA time zone; use a name like Europe/London or America/New_York');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:mm", e.g. "09:00"');
+const minutes = z
+  .number()
+  .min(0)
+  .max(7 * 24 * 60);
+
+const notificationRule = z.strictObject({
+  type: z.enum(CHANNELS).describe('Which contact method to use.'),
+  delayMinutes: minutes.default(0).describe('Minutes after the escalation step reaches this person.'),
+});
+const notificationRules = z.strictObject({
+  high: z.array(notificationRule).optional(),
+  low: z.array(notificationRule).optional(),
+});
+
 const user = z.strictObject({
   id,
   name: z.string().min(1),
   email: z.email().optional(),
-  timezone: z.string().default('UTC').describe('IANA time zone, e.g. Europe/London.'),
+  timezone: zone.default('UTC').describe('IANA time zone, e.g. Europe/London.'),
   contactMethods: z.array(contactMethod).default([]),
+  notificationRules: notificationRules
+    .optional()
+    .describe("This person's own rules per urgency; missing urgencies use notificationDefaults."),
+});
+
+const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const weekday = z.enum(WEEKDAY_NAMES);
+
+const rotation = z.strictObject({
+  type: z.enum(['hourly', 'daily', 'weekly']),
+  every: z
+    .number()
+    .int()
+    .min(1)
+    .max(52)
+    .default(1)
+    .describe('Shift length in units of `type`, e.g. every: 2 with weekly.'),
+  start: z.iso.date().describe('Local date of the first shift, YYYY-MM-DD.'),
+  handoffTime: hhmm
+    .default('09:00')
+    .describe("Local wall-clock time of each handoff, in the schedule's zone."),
+  handoffWeekday: weekday
+    .optional()
+    .describe('For weekly rotations: the handoff weekday (default: that of start).'),
+});
+
+const restriction = z.strictObject({
+  days: z
+    .array(weekday)
+    .min(1)
+    .default([...WEEKDAY_NAMES]),
+  from: hhmm,
+  to: hhmm.describe('Local end; earlier than `from` means the window runs past midnight.'),
+});
+
+const instant = z.iso.datetime({
+  offset: true,
+  error: 'use an ISO 8601 date-time with offset, e.g. 2026-03-28T09:00:00Z',
+});
+
+const layer = z.strictObject({
+  name: z.string().min(1),
+  users: z.array(id).min(1, 'a layer needs at least one user'),
+  rotation,
+  restrictions: z.array(restriction).default([]).describe('When set, the layer only covers these windows.'),
+});
+
+const schedule = z.strictObject({
+  id,
+  name: z.string().min(1),
+  timezone: zone,
+  layers: z.array(layer).min(1).describe('Lowest first: a later layer wins wherever it has someone.'),
+  overrides: z
+    .array(z.strictObject({ user: id, from: instant, to: instant }))
+    .default([])
+    .describe('Fixed overrides; more can be added through the API.'),
+});
+
+const target = z.union([
+  z.strictObject({ schedule: id }),
+  z.strictObject({ user: id }),
+  z.strictObject({ team: id }),
+]);
+
+const escalationPolicy = z.strictObject({
+  id,
+  name: z.string().min(1),
+  repeat: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(0)
+    .describe('How many more times to run all steps after the last.'),
+  steps: z
+    .array(
+      z.strictObject({
+        targets: z.array(target).min(1),
+        escalateAfterMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(5)
+          .describe('Minutes to wait after this step before the next one, unless someone acknowledges.'),
+      }),
+    )
+    .min(1),
 });
 
 const team = z.strictObject({
@@ -83,6 +193,14 @@ const tierPolicy = z.strictObject({
   name: z.string().min(1),
   urgency: z.enum(['high', 'low', 'none']),
   pages: z.boolean().describe('Whether incidents of this tier page anyone. T3 never does.'),
+  escalationPolicy: id.optional().describe('Escalation policy that pages for this tier.'),
+  ackTimeoutMinutes: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'An acknowledged incident not resolved within this time is triggered again (as PagerDuty does).',
+    ),
   responseWindowMinutes: z.number().int().positive().optional(),
   description: z.string().optional(),
 });
@@ -97,14 +215,57 @@ const tierPolicies = z
   .strictObject({ T1: tierPolicy, T2: tierPolicy, T3: tierPolicy })
   .default(defaultTierPolicies)
   .superRefine((tiers, ctx) => {
-    if (tiers.T3.pages || tiers.T3.urgency !== 'none') {
+    if (tiers.T3.pages || tiers.T3.urgency !== 'none' || tiers.T3.escalationPolicy) {
       ctx.addIssue({
         code: 'custom',
         path: ['T3'],
-        message: 'T3 is advisory and never pages: set pages: false and urgency: none',
+        message: 'T3 is advisory and never pages: set pages: false, urgency: none and no escalationPolicy',
       });
     }
+    for (const t of ['T1', 'T2'] as const) {
+      if (tiers[t].pages && tiers[t].urgency === 'none') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [t, 'urgency'],
+          message: `${t} pages, so its urgency must be high or low`,
+        });
+      }
+    }
   });
+
+const defaultRules = {
+  high: [
+    { type: 'voice', delayMinutes: 0 },
+    { type: 'sms', delayMinutes: 0 },
+    { type: 'voice', delayMinutes: 2 },
+    { type: 'sms', delayMinutes: 2 },
+  ],
+  low: [
+    { type: 'push', delayMinutes: 0 },
+    { type: 'email', delayMinutes: 10 },
+  ],
+} as const;
+
+const notificationDefaults = z
+  .strictObject({ high: z.array(notificationRule).min(1), low: z.array(notificationRule).min(1) })
+  .default({
+    high: defaultRules.high.map((r) => ({ ...r })),
+    low: defaultRules.low.map((r) => ({ ...r })),
+  })
+  .describe('Notification rules per urgency for users without their own.');
+
+const maintenanceWindow = z.strictObject({
+  service: id,
+  from: instant,
+  to: instant,
+  reason: z.string().default(''),
+});
+
+const heartbeat = z.strictObject({
+  alertname: z.string().min(1).default('Watchdog').describe("The always-firing alert's name."),
+  service: id.describe('Service that owns the "monitoring pipeline is down" incident.'),
+  timeoutMinutes: z.number().positive().default(5),
+});
 
 const server = z
   .strictObject({
@@ -144,9 +305,17 @@ export const configSchema = z
     engine,
     incidents,
     tiers: tierPolicies,
+    notificationDefaults,
     users: z.array(user).default([]),
     teams: z.array(team).default([]),
     services: z.array(service).min(1, 'define at least one service'),
+    schedules: z.array(schedule).default([]),
+    escalationPolicies: z.array(escalationPolicy).default([]),
+    maintenance: z
+      .array(maintenanceWindow)
+      .default([])
+      .describe('Planned maintenance windows: alerts are recorded, nobody is paged.'),
+    heartbeat: heartbeat.optional().describe("Dead-man's switch on Alertmanager's always-firing alert."),
     integrationKeys: z.array(integrationKey).default([]),
     apiTokens: z.array(apiToken).default([]),
   })
@@ -159,10 +328,40 @@ export type UserConfig = KlaxonConfig['users'][number];
 export type TeamConfig = KlaxonConfig['teams'][number];
 export type IntegrationKeyConfig = KlaxonConfig['integrationKeys'][number];
 export type ApiTokenConfig = KlaxonConfig['apiTokens'][number];
+export type ScheduleConfig = KlaxonConfig['schedules'][number];
+export type EscalationPolicyConfig = KlaxonConfig['escalationPolicies'][number];
+export type EscalationTarget = EscalationPolicyConfig['steps'][number]['targets'][number];
+export type NotificationRule = z.output<typeof notificationRule>;
+
+function isValidZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type Ctx = z.RefinementCtx;
 type Draft = {
-  users: { id: string }[];
+  tiers: Record<Tier, { pages: boolean; urgency: string; escalationPolicy?: string | undefined }>;
+  notificationDefaults: Record<Urgency, { type: Channel }[]>;
+  users: {
+    id: string;
+    contactMethods: { type: Channel }[];
+    notificationRules?: Partial<Record<Urgency, { type: Channel }[] | undefined>> | undefined;
+  }[];
+  schedules: {
+    id: string;
+    layers: { users: string[] }[];
+    overrides: { user: string; from: string; to: string }[];
+  }[];
+  escalationPolicies: {
+    id: string;
+    steps: { targets: ({ schedule: string } | { user: string } | { team: string })[] }[];
+  }[];
+  maintenance: { service: string; from: string; to: string }[];
+  heartbeat?: { service: string } | undefined;
   teams: { id: string; members: string[]; lead?: string | undefined }[];
   services: { id: string; team: string; dependsOn: string[] }[];
   integrationKeys: { key: string; service: string }[];

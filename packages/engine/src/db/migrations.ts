@@ -2,7 +2,14 @@
  * Schema migrations, one list for both dialects. The only dialect difference is how an
  * auto-incrementing id is spelled, which `idColumn` hides.
  */
-import { sql, type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import {
+  sql,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+} from 'kysely';
 import type { Dialect } from './database.ts';
 
 type AnyDb = Kysely<unknown>;
@@ -101,6 +108,105 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex('incident_events_incident')
           .on('incident_events')
           .columns(['incident_id', 'id'])
+          .execute();
+      },
+    },
+    '0002_oncall_escalation': {
+      async up(db: AnyDb) {
+        const pk = (c: ColumnDefinitionBuilder) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
+        await db.schema
+          .createTable('escalations')
+          .addColumn('incident_id', ms, (c) => c.primaryKey())
+          .addColumn('policy_id', 'text', (c) => c.notNull())
+          .addColumn('urgency', 'text', (c) => c.notNull())
+          .addColumn('step_index', 'integer', (c) => c.notNull())
+          .addColumn('cycle', 'integer', (c) => c.notNull())
+          .addColumn('next_at', ms)
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('started_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('escalations_due')
+          .on('escalations')
+          .columns(['next_at'])
+          .where(sql.ref('next_at'), 'is not', null)
+          .execute();
+
+        await db.schema
+          .createTable('notifications')
+          .addColumn('id', id, pk)
+          .addColumn('incident_id', ms)
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('urgency', 'text', (c) => c.notNull())
+          .addColumn('step_index', 'integer')
+          .addColumn('due_at', ms, (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('notifications_due')
+          .on('notifications')
+          .columns(['status', 'due_at'])
+          .execute();
+        await db.schema
+          .createIndex('notifications_incident')
+          .on('notifications')
+          .columns(['incident_id', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('schedule_overrides')
+          .addColumn('id', id, pk)
+          .addColumn('schedule_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('starts_at', ms, (c) => c.notNull())
+          .addColumn('ends_at', ms, (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('schedule_overrides_range')
+          .on('schedule_overrides')
+          .columns(['schedule_id', 'ends_at'])
+          .execute();
+
+        await db.schema
+          .createTable('maintenance_windows')
+          .addColumn('id', id, pk)
+          .addColumn('service_id', 'text', (c) => c.notNull())
+          .addColumn('starts_at', ms, (c) => c.notNull())
+          .addColumn('ends_at', ms, (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('maintenance_windows_end')
+          .on('maintenance_windows')
+          .columns(['ends_at'])
+          .execute();
+
+        await db.schema
+          .createTable('heartbeats')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('last_seen_at', ms, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('handoff_notices')
+          .addColumn('schedule_id', 'text', (c) => c.notNull())
+          .addColumn('shift_start', ms, (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addPrimaryKeyConstraint('handoff_notices_pk', ['schedule_id', 'shift_start'])
           .execute();
       },
     },

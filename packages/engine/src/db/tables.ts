@@ -57,11 +57,89 @@ export interface IncidentEventsTable {
   data: string;
 }
 
+export type EscalationState = 'active' | 'waiting_ack' | 'done' | 'canceled';
+
+/** One row per paging incident: where its escalation is and when the next step is due. */
+export interface EscalationsTable {
+  incident_id: number;
+  policy_id: string;
+  urgency: string;
+  step_index: number;
+  cycle: number;
+  /** When the next step fires; null once finished. */
+  next_at: number | null;
+  state: EscalationState;
+  started_at: number;
+  updated_at: number;
+}
+
+export type NotificationStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'canceled';
+
+/** A message to one person through one channel, due at a time. Issue 4's pipeline delivers them. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  incident_id: number | null;
+  kind: string;
+  user_id: string;
+  channel: string;
+  address: string;
+  urgency: string;
+  step_index: number | null;
+  due_at: number;
+  status: NotificationStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScheduleOverridesTable {
+  id: Generated<number>;
+  schedule_id: string;
+  user_id: string;
+  starts_at: number;
+  ends_at: number;
+  created_by: string;
+  created_at: number;
+}
+
+export interface MaintenanceWindowsTable {
+  id: Generated<number>;
+  service_id: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface HeartbeatsTable {
+  name: string;
+  last_seen_at: number;
+}
+
+export interface HandoffNoticesTable {
+  schedule_id: string;
+  shift_start: number;
+  user_id: string;
+  created_at: number;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
   incident_events: IncidentEventsTable;
+  escalations: EscalationsTable;
+  notifications: NotificationsTable;
+  schedule_overrides: ScheduleOverridesTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  heartbeats: HeartbeatsTable;
+  handoff_notices: HandoffNoticesTable;
 }
+
+export type EscalationRow = Selectable<EscalationsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotificationRow = Insertable<NotificationsTable>;
 
 export type IncidentRow = Selectable<IncidentsTable>;
 export type NewIncidentRow = Insertable<IncidentsTable>;

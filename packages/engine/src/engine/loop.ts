@@ -14,6 +14,8 @@ export interface TickContext {
   now: Date;
   /** The transaction that holds this module's lock. */
   trx: Transaction<Database>;
+  /** Whether `FOR UPDATE SKIP LOCKED` is available (PostgreSQL). */
+  rowLocks: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export class EngineLoop {
   #timer: NodeJS.Timeout | null = null;
   #cycle: Promise<CycleReport> | null = null;
   #stopped = true;
+  #again = false;
 
   constructor(opts: EngineLoopOptions) {
     this.#opts = { ...opts, modules: [...opts.modules] };
@@ -61,8 +64,25 @@ export class EngineLoop {
   runOnce(): Promise<CycleReport> {
     this.#cycle ??= this.#runCycle().finally(() => {
       this.#cycle = null;
+      if (this.#again && !this.#stopped) {
+        this.#again = false;
+        void this.runOnce();
+      }
     });
     return this.#cycle;
+  }
+
+  /**
+   * Asks for a cycle as soon as possible (e.g. right after an incident opens), instead of at the next
+   * interval. Cheap to call often: calls during a cycle fold into one more cycle.
+   */
+  poke(): void {
+    if (this.#stopped) return;
+    if (this.#cycle) {
+      this.#again = true;
+      return;
+    }
+    void this.runOnce();
   }
 
   /** Starts cycling every `intervalMs`; the first cycle runs at once (catching up on anything overdue). */
@@ -91,7 +111,7 @@ export class EngineLoop {
     for (const module of modules) {
       try {
         const result = await store.locker.tryWithLock(store.db, `engine:${module.name}`, (trx) =>
-          module.tick({ trx, now: clock.now() }),
+          module.tick({ trx, now: clock.now(), rowLocks: store.locker.rowLocks }),
         );
         (result.ran ? report.ran : report.skipped).push(module.name);
       } catch (err) {

@@ -106,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   ingestRoutes(app, { config, credentials, queue, metrics });
-  incidentRoutes(app, { store, clock, credentials });
+  incidentRoutes(app, { config, store, clock, credentials });
 
   app.addHook('onClose', () => queue.drain());
   return { app, queue, metrics };

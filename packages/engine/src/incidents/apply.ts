@@ -6,11 +6,20 @@
 import type { Transaction } from 'kysely';
 import { higherTier, tierOf, type IngestItem } from '../alerts/alert.ts';
 import type { Tier } from '../config/schema.ts';
+import { startEscalations, stopPaging, type PagingDecision } from '../escalation/control.ts';
 import type { Locker } from '../db/locker.ts';
 import type { AlertRow, Database, IncidentRow, NewAlertRow, NewIncidentEventRow } from '../db/tables.ts';
 
 export type ApplyOutcome =
-  'opened' | 'added' | 'reopened' | 'updated' | 'acknowledged' | 'resolved' | 'duplicate' | 'ignored';
+  | 'opened'
+  | 'added'
+  | 'reopened'
+  | 'updated'
+  | 'acknowledged'
+  | 'resolved'
+  | 'duplicate'
+  | 'ignored'
+  | 'heartbeat';
 
 export interface ApplyResult {
   outcome: ApplyOutcome;
@@ -23,6 +32,13 @@ export interface ApplyResult {
 export interface ApplyOptions {
   now: number;
   reopenWindowMs: number;
+  /** Which escalation pages for a tier; absent or null: nobody is paged. */
+  paging?: (tier: Tier) => PagingDecision | null;
+  ackTimeoutMs?: (tier: Tier) => number | null;
+  /** Services in maintenance now: their incidents are recorded but never page. */
+  maintenance?: ReadonlySet<string>;
+  /** Alerts with this alertname are heartbeats (the Watchdog), not incidents. */
+  heartbeatName?: string;
 }
 
 interface IncidentState {
@@ -31,6 +47,8 @@ interface IncidentState {
   dirty: boolean;
   /** Alert keys currently firing in this incident, when known. */
   firing: Set<string> | null;
+  /** What this batch did to its paging. */
+  paging?: 'start' | 'acknowledged' | 'resolved';
 }
 
 interface AlertState {
@@ -54,13 +72,28 @@ export async function applyBatch(
   opts: ApplyOptions,
 ): Promise<ApplyResult[]> {
   if (items.length === 0) return [];
+  const heartbeatName = opts.heartbeatName;
+  const isBeat = (i: IngestItem) => heartbeatName !== undefined && i.alert.labels.alertname === heartbeatName;
+  if (heartbeatName !== undefined && items.some(isBeat)) {
+    const beats = items.filter((i) => isBeat(i) && i.alert.action === 'trigger');
+    if (beats.length > 0) await recordHeartbeat(trx, heartbeatName, opts.now);
+    const rest = items.filter((i) => !isBeat(i));
+    const restResults =
+      rest.length > 0 ? await applyBatch(trx, locker, rest, { ...opts, heartbeatName: undefined }) : [];
+    let r = 0;
+    return items.map((i) =>
+      isBeat(i)
+        ? { outcome: 'heartbeat' as const, dedupKey: i.alert.dedupKey, incidentId: null, tier: null }
+        : restResults[r++]!,
+    );
+  }
   const alertKeys = [...new Set(items.map(alertKeyOf))];
   const groupRefs = [...new Set(items.map(groupRefOf))];
   await locker.lockKeys(trx, [...groupRefs.map((g) => `group:${g}`), ...alertKeys.map((a) => `alert:${a}`)]);
 
   const state = await loadState(trx, locker, items, alertKeys, groupRefs, opts);
   const results = items.map((item) => applyOne(state, item, opts));
-  await writeState(trx, state);
+  await writeState(trx, state, opts);
   return results.map(({ outcome, dedupKey, incident }) => ({
     outcome,
     dedupKey,
@@ -178,6 +211,7 @@ function applyOne(state: BatchState, item: IngestItem, opts: ApplyOptions): Item
         inc.row.resolved_by = actorOf(item);
         inc.row.updated_at = opts.now;
         inc.dirty = true;
+        inc.paging = 'resolved';
         event(
           state,
           inc,
@@ -201,6 +235,7 @@ function applyOne(state: BatchState, item: IngestItem, opts: ApplyOptions): Item
       inc.row.acknowledged_by = actorOf(item);
       inc.row.updated_at = opts.now;
       inc.dirty = true;
+      inc.paging = 'acknowledged';
       event(state, inc, opts.now, 'incident.acknowledged', item, `Acknowledged by ${actorOf(item)}`, {});
       return { outcome: 'acknowledged', dedupKey, incident: inc };
     }
@@ -304,6 +339,7 @@ function open(
     isNew: true,
     dirty: true,
     firing: new Set(),
+    paging: 'start',
   };
   pushGroup(state, inc);
   event(state, inc, now, 'incident.triggered', item, `Incident opened (${tier}): ${item.alert.summary}`, {
@@ -324,6 +360,7 @@ function reopen(state: BatchState, inc: IncidentState, item: IngestItem, now: nu
   inc.row.reopen_count += 1;
   inc.row.updated_at = now;
   inc.dirty = true;
+  inc.paging = 'start';
   event(state, inc, now, 'incident.reopened', item, `Re-opened: ${item.alert.summary} fired again`, {});
 }
 
@@ -334,6 +371,8 @@ function raiseTier(state: BatchState, inc: IncidentState, tier: Tier, item: Inge
   inc.row.tier = next;
   inc.row.updated_at = now;
   inc.dirty = true;
+  // A more urgent tier restarts paging under its own policy, unless someone is already on it.
+  if (inc.row.state === 'triggered') inc.paging = 'start';
   event(state, inc, now, 'incident.tier_changed', item, `Tier raised from ${current} to ${next}`, {
     from: current,
     to: next,
@@ -400,7 +439,7 @@ function event(
   state.events.push({ incident, at, kind, actor: actorOf(item), message, data: JSON.stringify(data) });
 }
 
-async function writeState(trx: Transaction<Database>, state: BatchState): Promise<void> {
+async function writeState(trx: Transaction<Database>, state: BatchState, opts: ApplyOptions): Promise<void> {
   const created = [...state.byGroup.values()].flat().filter((i) => i.isNew);
   for (const chunk of chunks(created)) {
     const rows = await trx
@@ -447,12 +486,67 @@ async function writeState(trx: Transaction<Database>, state: BatchState): Promis
       )
       .execute();
   }
+  const paging = planPaging(state, opts);
   for (const chunk of chunks(state.events)) {
     await trx
       .insertInto('incident_events')
       .values(chunk.map(({ incident, ...e }) => ({ ...e, incident_id: incident.row.id })))
       .execute();
   }
+  await paging.write(trx);
+}
+
+/** Works out which escalations start and stop; adds a timeline event where maintenance holds a page back. */
+function planPaging(state: BatchState, opts: ApplyOptions) {
+  const touched = [...state.incidents.values(), ...[...state.byGroup.values()].flat().filter((i) => i.isNew)];
+  const starts: { incidentId: number; decision: PagingDecision }[] = [];
+  const stops: { incidentId: number; reason: 'acknowledged' | 'resolved'; ackTimeoutMs: number | null }[] =
+    [];
+  for (const inc of touched) {
+    const tier = inc.row.tier as Tier;
+    if (inc.paging === 'start' && inc.row.state === 'triggered') {
+      const decision = opts.paging?.(tier) ?? null;
+      if (!decision) continue;
+      if (opts.maintenance?.has(inc.row.service_id)) {
+        state.events.push({
+          incident: inc,
+          at: opts.now,
+          kind: 'maintenance.suppressed',
+          actor: 'klaxon',
+          message: `Not paging: ${inc.row.service_id} is in a maintenance window`,
+          data: '{}',
+        });
+        continue;
+      }
+      starts.push({ incidentId: inc.row.id, decision });
+    } else if (
+      inc.paging === 'acknowledged' ||
+      inc.paging === 'resolved' ||
+      (inc.paging === 'start' && inc.row.state === 'resolved')
+    ) {
+      const reason = inc.row.state === 'acknowledged' ? 'acknowledged' : 'resolved';
+      stops.push({
+        incidentId: inc.row.id,
+        reason,
+        ackTimeoutMs: reason === 'acknowledged' ? (opts.ackTimeoutMs?.(tier) ?? null) : null,
+      });
+    }
+  }
+  return {
+    async write(trx: Transaction<Database>) {
+      await startEscalations(trx, starts, opts.now);
+      await stopPaging(trx, stops, opts.now);
+    },
+    startedIds: starts.map((s) => s.incidentId),
+  };
+}
+
+async function recordHeartbeat(trx: Transaction<Database>, name: string, now: number): Promise<void> {
+  await trx
+    .insertInto('heartbeats')
+    .values({ name, last_seen_at: now })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ last_seen_at: now }))
+    .execute();
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {

@@ -2,12 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
+import { ackTimeoutFor } from '../escalation/control.ts';
 import { requireRole, type Credentials } from '../http/auth.ts';
 import { alertSchema, eventSchema, incidentSchema } from './model.ts';
 import { acknowledgeIncident, addNote, getIncident, listIncidents, resolveIncident } from './store.ts';
 
 export interface IncidentRouteDeps {
+  config: KlaxonConfig;
   store: KlaxonDatabase;
   clock: Clock;
   credentials: Credentials;
@@ -47,7 +50,7 @@ const noteBody = z.strictObject({ text: z.string().trim().min(1, 'write the note
 const incidentOnly = z.object({ incident: incidentSchema });
 
 export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): void {
-  const { store, clock, credentials } = deps;
+  const { config, store, clock, credentials } = deps;
   const viewer = requireRole(credentials, 'viewer');
   const responder = requireRole(credentials, 'responder');
   const security = [{ bearer: [] }];
@@ -114,6 +117,7 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
           (req.params as z.output<typeof idParams>).id,
           req.principal!.name,
           clock.now().getTime(),
+          (tier) => ackTimeoutFor(config, tier),
         ),
       }),
     );

@@ -5,6 +5,8 @@
 import type { Transaction } from 'kysely';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { Database, IncidentRow, IncidentState } from '../db/tables.ts';
+import type { Tier } from '../config/schema.ts';
+import { stopPaging } from '../escalation/control.ts';
 import { ApiError } from '../http/errors.ts';
 import { toAlertDto, toEventDto, toIncidentDto, type EventDto, type IncidentDto } from './model.ts';
 
@@ -74,12 +76,16 @@ async function addEvent(
   return toEventDto(row);
 }
 
-/** Acknowledges a triggered incident; acknowledging twice is a no-op. */
+/**
+ * Acknowledges a triggered incident and stops its escalation (with an ack timeout, the escalation waits
+ * to re-trigger instead). Acknowledging twice is a no-op.
+ */
 export async function acknowledgeIncident(
   store: KlaxonDatabase,
   id: number,
   actor: string,
   now: number,
+  ackTimeout: (tier: Tier) => number | null = () => null,
 ): Promise<IncidentDto> {
   return withIncident(store, id, async (trx, row) => {
     if (row.state === 'resolved')
@@ -95,6 +101,11 @@ export async function acknowledgeIncident(
       .returningAll()
       .executeTakeFirstOrThrow();
     await addEvent(trx, id, now, 'incident.acknowledged', actor, `Acknowledged by ${actor}`);
+    await stopPaging(
+      trx,
+      [{ incidentId: id, reason: 'acknowledged', ackTimeoutMs: ackTimeout(row.tier as Tier) }],
+      now,
+    );
     return toIncidentDto(updated);
   });
 }
@@ -122,6 +133,7 @@ export async function resolveIncident(
       .where('status', '=', 'firing')
       .execute();
     await addEvent(trx, id, now, 'incident.resolved', actor, `Resolved by ${actor}`);
+    await stopPaging(trx, [{ incidentId: id, reason: 'resolved', ackTimeoutMs: null }], now);
     return toIncidentDto(updated);
   });
 }

@@ -6,7 +6,9 @@
 import type { IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
+import { ackTimeoutFor, pagingFor, servicesInMaintenance } from '../escalation/control.ts';
+import { applyBatch, type ApplyOptions, type ApplyResult } from '../incidents/apply.ts';
 
 interface Pending {
   items: IngestItem[];
@@ -16,6 +18,8 @@ interface Pending {
 
 export interface IngestQueueOptions {
   reopenWindowMs: number;
+  /** Tier policies, maintenance windows and the heartbeat; without it nothing pages. */
+  config?: KlaxonConfig;
   /** Most alerts in one transaction. */
   maxBatch?: number;
 }
@@ -27,7 +31,7 @@ const TRANSIENT_PG_CODES = new Set(['40001', '40P01', '23505']);
 export class IngestQueue {
   readonly #store: KlaxonDatabase;
   readonly #clock: Clock;
-  readonly #opts: Required<IngestQueueOptions>;
+  readonly #opts: IngestQueueOptions & { maxBatch: number };
   readonly #listeners: CommitListener[] = [];
   #pending: Pending[] = [];
   #running: Promise<void> | null = null;
@@ -91,12 +95,18 @@ export class IngestQueue {
   async #commit(batch: Pending[]): Promise<void> {
     const items = batch.flatMap((p) => p.items);
     const results = await this.#withRetry(() =>
-      this.#store.db.transaction().execute((trx) =>
-        applyBatch(trx, this.#store.locker, items, {
-          now: this.#clock.now().getTime(),
-          reopenWindowMs: this.#opts.reopenWindowMs,
-        }),
-      ),
+      this.#store.db.transaction().execute(async (trx) => {
+        const now = this.#clock.now().getTime();
+        const config = this.#opts.config;
+        const opts: ApplyOptions = { now, reopenWindowMs: this.#opts.reopenWindowMs };
+        if (config) {
+          opts.paging = (tier) => pagingFor(config, tier);
+          opts.ackTimeoutMs = (tier) => ackTimeoutFor(config, tier);
+          opts.maintenance = await servicesInMaintenance(trx, config, now);
+          opts.heartbeatName = config.heartbeat?.alertname;
+        }
+        return applyBatch(trx, this.#store.locker, items, opts);
+      }),
     );
     let offset = 0;
     for (const p of batch) {

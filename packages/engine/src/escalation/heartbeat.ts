@@ -1,0 +1,71 @@
+/**
+ * The dead-man's switch. Alertmanager's always-firing Watchdog alert is recorded as a heartbeat; when it
+ * stops arriving for `timeoutMinutes`, this module opens a T1 incident "monitoring pipeline is down",
+ * and resolves it when the heartbeat returns. The incident goes through the normal ingest path, so it
+ * pages like any other T1.
+ */
+import type { IngestItem } from '../alerts/alert.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
+import type { EngineModule } from '../engine/loop.ts';
+import type { Locker } from '../db/locker.ts';
+import { applyBatch } from '../incidents/apply.ts';
+import { ackTimeoutFor, pagingFor, servicesInMaintenance } from './control.ts';
+
+export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineModule | null {
+  const hb = config.heartbeat;
+  if (!hb) return null;
+  const dedupKey = `heartbeat:${hb.alertname}`;
+  const timeoutMs = hb.timeoutMinutes * 60_000;
+  return {
+    name: 'heartbeat',
+    async tick({ trx, now }) {
+      const t = now.getTime();
+      const row = await trx
+        .selectFrom('heartbeats')
+        .selectAll()
+        .where('name', '=', hb.alertname)
+        .executeTakeFirst();
+      if (!row) {
+        // The clock starts the first time the engine runs, not at the epoch.
+        await trx.insertInto('heartbeats').values({ name: hb.alertname, last_seen_at: t }).execute();
+        return;
+      }
+      const alert = await trx
+        .selectFrom('alerts')
+        .select('status')
+        .where('alert_key', '=', `${hb.service}/${dedupKey}`)
+        .executeTakeFirst();
+      const firing = alert?.status === 'firing';
+      const silent = t - row.last_seen_at > timeoutMs;
+      if (silent === firing) return;
+      const minutes = Math.round((t - row.last_seen_at) / 60_000);
+      const item: IngestItem = {
+        serviceId: hb.service,
+        source: 'heartbeat',
+        actor: hb.alertname,
+        defaultTier: 'T1',
+        alert: {
+          action: silent ? 'trigger' : 'resolve',
+          dedupKey,
+          groupKey: dedupKey,
+          summary: `Monitoring pipeline is down: no ${hb.alertname} alert for ${minutes} min`,
+          labels: { alertname: 'KlaxonHeartbeatMissing', tier: 'T1', heartbeat: hb.alertname },
+          annotations: {
+            description: `Alertmanager's always-firing ${hb.alertname} alert has not reached Klaxon since ${new Date(row.last_seen_at).toISOString()}. Prometheus, Alertmanager or the route to Klaxon is down, so other alerts may be missing too.`,
+          },
+          details: { lastSeenAt: new Date(row.last_seen_at).toISOString() },
+          generatorUrl: null,
+          startsAt: row.last_seen_at,
+          endsAt: silent ? null : t,
+        },
+      };
+      await applyBatch(trx, locker, [item], {
+        now: t,
+        reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
+        paging: (tier) => pagingFor(config, tier),
+        ackTimeoutMs: (tier) => ackTimeoutFor(config, tier),
+        maintenance: await servicesInMaintenance(trx, config, t),
+      });
+    },
+  };
+}

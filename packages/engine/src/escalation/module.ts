@@ -1,0 +1,223 @@
+/**
+ * The escalation engine module: each tick fires every escalation step that is due. A step resolves its
+ * targets to the people on call now, queues their notifications by their own rules, writes the timeline
+ * event and moves the row to its next step, all in the tick's transaction, so a step fires exactly once
+ * however often, and on however many replicas, the tick runs.
+ */
+import type { Transaction } from 'kysely';
+import type { KlaxonConfig, Urgency } from '../config/schema.ts';
+import type { Database, EscalationRow, NewIncidentEventRow, NewNotificationRow } from '../db/tables.ts';
+import type { EngineModule } from '../engine/loop.ts';
+import type { OnCallDirectory } from '../oncall/directory.ts';
+
+const BATCH = 1000;
+
+export interface EscalationModuleDeps {
+  config: KlaxonConfig;
+  directory: OnCallDirectory;
+  /** Called after a tick queued notifications (the delivery pipeline listens). */
+  onQueued?: (count: number) => void;
+}
+
+export function escalationModule(deps: EscalationModuleDeps): EngineModule {
+  const policies = new Map(deps.config.escalationPolicies.map((p) => [p.id, p]));
+  return {
+    name: 'escalation',
+    async tick({ trx, now, rowLocks }) {
+      const t = now.getTime();
+      let q = trx
+        .selectFrom('escalations')
+        .selectAll()
+        .where('next_at', '<=', t)
+        .where('state', 'in', ['active', 'waiting_ack'])
+        .orderBy('next_at')
+        .limit(BATCH);
+      if (rowLocks) q = q.forUpdate().skipLocked();
+      const due = await q.execute();
+      if (due.length === 0) return;
+      const incidents = new Map(
+        (
+          await trx
+            .selectFrom('incidents')
+            .select(['id', 'state', 'tier', 'title'])
+            .where(
+              'id',
+              'in',
+              due.map((d) => d.incident_id),
+            )
+            .execute()
+        ).map((i) => [i.id, i]),
+      );
+      const overrides = await deps.directory.overrides(trx, t, t + 1);
+      const notifications: NewNotificationRow[] = [];
+      const events: NewIncidentEventRow[] = [];
+      const retriggered: number[] = [];
+
+      for (const row of due) {
+        const incident = incidents.get(row.incident_id);
+        const policy = policies.get(row.policy_id);
+        if (!incident || incident.state === 'resolved' || !policy) {
+          await finish(trx, row, 'done', t);
+          continue;
+        }
+        let step = row.step_index;
+        let cycle = row.cycle;
+        if (row.state === 'waiting_ack') {
+          // The acknowledgement timed out: trigger again and start over, as PagerDuty does.
+          retriggered.push(row.incident_id);
+          events.push(
+            event(
+              row.incident_id,
+              t,
+              'incident.retriggered',
+              'Acknowledgement timed out: triggered again, escalation restarts',
+              {},
+            ),
+          );
+          step = 0;
+          cycle = 0;
+        } else if (incident.state === 'acknowledged') {
+          await finish(trx, row, 'canceled', t);
+          continue;
+        }
+        const spec = policy.steps[step];
+        if (!spec) {
+          await finish(trx, row, 'done', t);
+          continue;
+        }
+        const resolved = deps.directory.resolveTargets(spec.targets, t, overrides);
+        const users = [...new Set(resolved.flatMap((r) => r.userIds))];
+        const planned = users.flatMap((u) => deps.directory.plan(u, row.urgency as Urgency));
+        for (const p of planned) {
+          notifications.push({
+            incident_id: row.incident_id,
+            kind: 'page',
+            user_id: p.userId,
+            channel: p.channel,
+            address: p.address,
+            urgency: row.urgency,
+            step_index: step,
+            due_at: t + p.delayMinutes * 60_000,
+            status: 'queued',
+            created_at: t,
+            updated_at: t,
+          });
+        }
+        const label = `Step ${step + 1}/${policy.steps.length}${cycle > 0 ? ` (repeat ${cycle})` : ''}`;
+        if (users.length > 0) {
+          const how = planned
+            .filter((p) => p.delayMinutes === 0)
+            .map((p) => `${p.userId} by ${p.channel}`)
+            .join(', ');
+          events.push(
+            event(
+              row.incident_id,
+              t,
+              'escalation.step',
+              `${label}: paging ${users.join(', ')} (${resolved.map((r) => r.via).join(', ')})${how ? `: ${how}` : ''}`,
+              {
+                policy: policy.id,
+                step,
+                cycle,
+                dueAt: row.next_at,
+                targets: resolved,
+                notifications: planned.map((p) => ({
+                  user: p.userId,
+                  channel: p.channel,
+                  delayMinutes: p.delayMinutes,
+                })),
+              },
+            ),
+          );
+        } else {
+          events.push(
+            event(
+              row.incident_id,
+              t,
+              'escalation.nobody',
+              `${label} reached nobody (${resolved.map((r) => r.via).join(', ')} has no one on call); escalating at once`,
+              {
+                policy: policy.id,
+                step,
+                cycle,
+              },
+            ),
+          );
+        }
+        // Advance. A step that reached nobody moves on now, not after its delay.
+        let nextStep = step + 1;
+        let nextCycle = cycle;
+        if (nextStep >= policy.steps.length) {
+          if (cycle < policy.repeat) {
+            nextStep = 0;
+            nextCycle = cycle + 1;
+          } else {
+            await trx
+              .updateTable('escalations')
+              .set({ step_index: step, cycle, state: 'done', next_at: null, updated_at: t })
+              .where('incident_id', '=', row.incident_id)
+              .execute();
+            continue;
+          }
+        }
+        const nextAt = users.length > 0 ? t + spec.escalateAfterMinutes * 60_000 : t;
+        await trx
+          .updateTable('escalations')
+          .set({ step_index: nextStep, cycle: nextCycle, state: 'active', next_at: nextAt, updated_at: t })
+          .where('incident_id', '=', row.incident_id)
+          .execute();
+      }
+      if (retriggered.length > 0) {
+        await trx
+          .updateTable('incidents')
+          .set({ state: 'triggered', acknowledged_at: null, acknowledged_by: null, updated_at: t })
+          .where('id', 'in', retriggered)
+          .where('state', '=', 'acknowledged')
+          .execute();
+      }
+      for (let i = 0; i < notifications.length; i += 500) {
+        await trx
+          .insertInto('notifications')
+          .values(notifications.slice(i, i + 500))
+          .execute();
+      }
+      for (let i = 0; i < events.length; i += 500) {
+        await trx
+          .insertInto('incident_events')
+          .values(events.slice(i, i + 500))
+          .execute();
+      }
+      if (notifications.length > 0) deps.onQueued?.(notifications.length);
+    },
+  };
+}
+
+async function finish(
+  trx: Transaction<Database>,
+  row: EscalationRow,
+  state: 'done' | 'canceled',
+  t: number,
+): Promise<void> {
+  await trx
+    .updateTable('escalations')
+    .set({ state, next_at: null, updated_at: t })
+    .where('incident_id', '=', row.incident_id)
+    .execute();
+}
+
+function event(
+  incidentId: number,
+  at: number,
+  kind: string,
+  message: string,
+  data: Record<string, unknown>,
+): NewIncidentEventRow {
+  return {
+    incident_id: incidentId,
+    at,
+    kind,
+    actor: 'klaxon:escalation',
+    message,
+    data: JSON.stringify(data),
+  };
+}
