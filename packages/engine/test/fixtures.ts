@@ -69,3 +69,37 @@ export function amPayload(
     })),
   };
 }
+
+/** Users, schedules and the seed escalation policies: alice primary and bob backup in the week of 2026-03-30. */
+export const ONCALL_YAML = `
+users:
+  - { id: alice, name: Alice, contactMethods: [{ type: voice, address: '+15550000001' }, { type: sms, address: '+15550000001' }, { type: push, address: 'ntfy:alice' }, { type: email, address: alice@example.com }] }
+  - { id: bob, name: Bob, contactMethods: [{ type: voice, address: '+15550000002' }, { type: sms, address: '+15550000002' }, { type: push, address: 'ntfy:bob' }, { type: email, address: bob@example.com }] }
+  - { id: erin, name: Erin, contactMethods: [{ type: voice, address: '+15550000005' }, { type: sms, address: '+15550000005' }, { type: push, address: 'ntfy:erin' }, { type: email, address: erin@example.com }] }
+teams:
+  - { id: platform, name: Platform, members: [alice, bob], lead: erin }
+services:
+  - { id: kafka, name: Kafka, team: platform, defaultTier: T2 }
+  - { id: monitoring, name: Monitoring, team: platform, defaultTier: T1 }
+tiers:
+  T1: { name: Critical, urgency: high, pages: true, escalationPolicy: t1 }
+  T2: { name: Warning, urgency: low, pages: true, escalationPolicy: t2 }
+  T3: { name: Advisory, urgency: none, pages: false }
+schedules:
+  - { id: primary, name: Primary, timezone: Europe/London, layers: [{ name: w, users: [alice, bob], rotation: { type: weekly, start: '2026-03-30', handoffTime: '09:00' } }] }
+  - { id: backup, name: Backup, timezone: Europe/London, layers: [{ name: w, users: [bob, alice], rotation: { type: weekly, start: '2026-03-30', handoffTime: '09:00' } }] }
+escalationPolicies:
+  - { id: t1, name: T1, steps: [{ targets: [{ schedule: primary }], escalateAfterMinutes: 5 }, { targets: [{ schedule: backup }], escalateAfterMinutes: 5 }, { targets: [{ user: erin }] }] }
+  - { id: t2, name: T2, steps: [{ targets: [{ schedule: primary }], escalateAfterMinutes: 30 }, { targets: [{ schedule: backup }] }] }
+`;
+
+/** ONCALL_YAML with integration keys and API tokens, for HTTP tests. */
+export const ONCALL_API_YAML = `${ONCALL_YAML}
+integrationKeys:
+  - { key: ${KEYS.alertmanager}, name: am, service: monitoring, source: alertmanager, routeByLabel: service }
+  - { key: ${KEYS.pagerduty}, name: events, service: kafka, source: pagerduty }
+apiTokens:
+  - { name: admin, token: ${TOKENS.admin}, role: admin }
+  - { name: responder, token: ${TOKENS.responder}, role: responder }
+  - { name: viewer, token: ${TOKENS.viewer}, role: viewer }
+`;

@@ -62,10 +62,13 @@ export function testConfig(extra = '', replace?: string) {
   return parseConfig(replace ?? TEST_CONFIG_YAML + extra, 'test-config.yaml', {});
 }
 
-export async function buildTestApp(dialect: Dialect, opts: { start?: string; configExtra?: string } = {}) {
+export async function buildTestApp(
+  dialect: Dialect,
+  opts: { start?: string; configExtra?: string; configYaml?: string } = {},
+) {
   const store = await createTestStore(dialect);
   const clock = new FakeClock(opts.start ?? '2026-03-28T02:00:00Z');
-  const config = testConfig(opts.configExtra);
+  const config = testConfig(opts.configExtra, opts.configYaml);
   const built = await buildApp({ config, store, clock, processMetrics: false });
   return {
     ...built,

@@ -82,6 +82,56 @@ describe('config', () => {
     expect(p!.message).toContain('never pages');
   });
 
+  it('refuses a person who can be paged but has no contact method for the urgency', () => {
+    const yaml = (urgency: string) => `
+users: [{ id: a, name: A, contactMethods: [{ type: push, address: 'ntfy:a' }, { type: email, address: a@example.com }] }]
+teams: [{ id: t, name: T, members: [a] }]
+services: [{ id: s, name: S, team: t }]
+tiers:
+  T1: { name: C, urgency: ${urgency}, pages: true, escalationPolicy: p }
+  T2: { name: W, urgency: low, pages: true }
+  T3: { name: A, urgency: none, pages: false }
+escalationPolicies: [{ id: p, name: P, steps: [{ targets: [{ team: t }] }] }]
+`;
+    expect(() => parseConfig(yaml('low'), 'k.yaml', {})).not.toThrow();
+    const [p] = problems(yaml('high'));
+    expect(p).toMatchObject({ path: 'users[0].contactMethods', line: 2 });
+    expect(p!.message).toContain(
+      'a can be paged at high urgency (T1, policy p) but has no voice, sms contact method',
+    );
+  });
+
+  it('checks schedule and escalation references', () => {
+    const found = problems(`
+users: [{ id: a, name: A }]
+teams: [{ id: t, name: T }]
+services: [{ id: s, name: S, team: t }]
+tiers:
+  T1: { name: C, urgency: high, pages: true, escalationPolicy: missing }
+  T2: { name: W, urgency: low, pages: true }
+  T3: { name: A, urgency: none, pages: false }
+schedules: [{ id: p, name: P, timezone: Mars/Olympus, layers: [{ name: l, users: [ghost], rotation: { type: weekly, start: '2026-01-05' } }] }]
+escalationPolicies: [{ id: e, name: E, steps: [{ targets: [{ schedule: nope }] }] }]
+`);
+    expect(found.find((p) => p.path === 'schedules[0].timezone')!.message).toContain('IANA');
+    const refs = problems(`
+users: [{ id: a, name: A }]
+teams: [{ id: t, name: T }]
+services: [{ id: s, name: S, team: t }]
+tiers:
+  T1: { name: C, urgency: high, pages: true, escalationPolicy: missing }
+  T2: { name: W, urgency: low, pages: true }
+  T3: { name: A, urgency: none, pages: false }
+schedules: [{ id: p, name: P, timezone: Europe/London, layers: [{ name: l, users: [ghost], rotation: { type: weekly, start: '2026-01-05' } }] }]
+escalationPolicies: [{ id: e, name: E, steps: [{ targets: [{ schedule: nope }] }] }]
+`);
+    expect(refs.map((p) => p.path).sort()).toEqual([
+      'escalationPolicies[0].steps[0].targets[0].schedule',
+      'schedules[0].layers[0].users[0]',
+      'tiers.T1.escalationPolicy',
+    ]);
+  });
+
   it('reports invalid YAML with its position', () => {
     const [p] = problems('services: [\n  - oops: : :\n');
     expect(p!.message).toMatch(/^invalid YAML/);

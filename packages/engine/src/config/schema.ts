@@ -421,4 +421,115 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
   cfg.integrationKeys.forEach((k, i) =>
     checkRef(ctx, services, k.service, ['integrationKeys', i, 'service'], 'service'),
   );
+  checkUnique(ctx, cfg.schedules, 'id', 'schedules');
+  checkUnique(ctx, cfg.escalationPolicies, 'id', 'escalationPolicies');
+  const schedules = new Set(cfg.schedules.map((s) => s.id));
+  const policies = new Set(cfg.escalationPolicies.map((p) => p.id));
+  cfg.schedules.forEach((s, i) => {
+    s.layers.forEach((l, j) =>
+      l.users.forEach((u, k) => checkRef(ctx, users, u, ['schedules', i, 'layers', j, 'users', k], 'user')),
+    );
+    s.overrides.forEach((o, j) => {
+      checkRef(ctx, users, o.user, ['schedules', i, 'overrides', j, 'user'], 'user');
+      if (Date.parse(o.to) <= Date.parse(o.from)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedules', i, 'overrides', j, 'to'],
+          message: 'must be after from',
+        });
+      }
+    });
+  });
+  cfg.escalationPolicies.forEach((p, i) =>
+    p.steps.forEach((step, j) =>
+      step.targets.forEach((t, k) => {
+        const path = ['escalationPolicies', i, 'steps', j, 'targets', k];
+        if ('schedule' in t)
+          checkKnown(ctx, schedules, t.schedule, [...path, 'schedule'], 'schedule', 'schedules');
+        else if ('user' in t) checkRef(ctx, users, t.user, [...path, 'user'], 'user');
+        else checkRef(ctx, teams, t.team, [...path, 'team'], 'team');
+      }),
+    ),
+  );
+  for (const t of ['T1', 'T2', 'T3'] as const) {
+    const policy = cfg.tiers[t].escalationPolicy;
+    if (policy) {
+      checkKnown(
+        ctx,
+        policies,
+        policy,
+        ['tiers', t, 'escalationPolicy'],
+        'escalation policy',
+        'escalationPolicies',
+      );
+    }
+  }
+  cfg.maintenance.forEach((m, i) =>
+    checkRef(ctx, services, m.service, ['maintenance', i, 'service'], 'service'),
+  );
+  if (cfg.heartbeat) checkRef(ctx, services, cfg.heartbeat.service, ['heartbeat', 'service'], 'service');
+  checkReachability(cfg, ctx);
+}
+
+function checkKnown(
+  ctx: Ctx,
+  known: Set<string>,
+  value: string,
+  path: (string | number)[],
+  what: string,
+  section: string,
+): void {
+  if (!known.has(value)) {
+    const list = [...known].slice(0, 8).join(', ');
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `unknown ${what} ${JSON.stringify(value)}; define it under ${section} or use one of: ${list || '(none defined)'}`,
+    });
+  }
+}
+
+/**
+ * Every person an escalation can reach must be reachable at that tier's urgency: each of their rules
+ * needs a contact method of its type. A silent skip once let a real incident escalate to directors.
+ */
+function checkReachability(cfg: Draft, ctx: Ctx): void {
+  const byId = new Map(cfg.users.map((u, i) => [u.id, { user: u, index: i }]));
+  const teamMembers = new Map(cfg.teams.map((t) => [t.id, t.members]));
+  const reachable = (policyId: string): Set<string> => {
+    const found = new Set<string>();
+    for (const step of cfg.escalationPolicies.find((p) => p.id === policyId)?.steps ?? []) {
+      for (const t of step.targets) {
+        if ('user' in t) found.add(t.user);
+        else if ('team' in t) for (const m of teamMembers.get(t.team) ?? []) found.add(m);
+        else {
+          for (const l of cfg.schedules.find((s) => s.id === t.schedule)?.layers ?? [])
+            for (const u of l.users) found.add(u);
+        }
+      }
+    }
+    return found;
+  };
+  const reported = new Set<string>();
+  for (const t of ['T1', 'T2'] as const) {
+    const tier = cfg.tiers[t];
+    if (!tier.pages || !tier.escalationPolicy || (tier.urgency !== 'high' && tier.urgency !== 'low'))
+      continue;
+    const urgency = tier.urgency;
+    for (const userId of reachable(tier.escalationPolicy)) {
+      const entry = byId.get(userId);
+      if (!entry || reported.has(`${userId}/${urgency}`)) continue;
+      const rules = entry.user.notificationRules?.[urgency] ?? cfg.notificationDefaults[urgency];
+      const have = new Set(entry.user.contactMethods.map((c) => c.type));
+      const missing = [...new Set(rules.map((r) => r.type).filter((type) => !have.has(type)))];
+      if (missing.length > 0 || rules.length === 0) {
+        reported.add(`${userId}/${urgency}`);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', entry.index, 'contactMethods'],
+          message: `${userId} can be paged at ${urgency} urgency (${t}, policy ${tier.escalationPolicy}) but has no ${missing.join(', ') || 'notification rule'} contact method; add one, or give ${userId} notificationRules.${urgency} that use methods they have`,
+        });
+      }
+    }
+  }
 }

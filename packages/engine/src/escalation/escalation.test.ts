@@ -11,33 +11,11 @@ import { standardModules } from '../engine/modules.ts';
 import { IngestQueue } from '../ingest/queue.ts';
 import { acknowledgeIncident, getIncident, resolveIncident } from '../incidents/store.ts';
 import { ackTimeoutFor } from './control.ts';
-import { createTestStore, DIALECTS, skipPostgres, testConfig } from '../../test/helpers.ts';
+import { createTestStore, DIALECTS, ONCALL_YAML, skipPostgres, testConfig } from '../../test/helpers.ts';
 
 const MIN = 60_000;
 // Monday 2026-03-30 10:00 London: alice is primary, bob backup (weekly from Monday 2026-03-30 09:00).
 const START = '2026-03-30T09:00:00Z';
-
-export const ONCALL_YAML = `
-users:
-  - { id: alice, name: Alice, contactMethods: [{ type: voice, address: '+15550000001' }, { type: sms, address: '+15550000001' }, { type: push, address: 'ntfy:alice' }, { type: email, address: alice@example.com }] }
-  - { id: bob, name: Bob, contactMethods: [{ type: voice, address: '+15550000002' }, { type: sms, address: '+15550000002' }, { type: push, address: 'ntfy:bob' }, { type: email, address: bob@example.com }] }
-  - { id: erin, name: Erin, contactMethods: [{ type: voice, address: '+15550000005' }, { type: sms, address: '+15550000005' }, { type: push, address: 'ntfy:erin' }, { type: email, address: erin@example.com }] }
-teams:
-  - { id: platform, name: Platform, members: [alice, bob], lead: erin }
-services:
-  - { id: kafka, name: Kafka, team: platform, defaultTier: T2 }
-  - { id: monitoring, name: Monitoring, team: platform, defaultTier: T1 }
-tiers:
-  T1: { name: Critical, urgency: high, pages: true, escalationPolicy: t1 }
-  T2: { name: Warning, urgency: low, pages: true, escalationPolicy: t2 }
-  T3: { name: Advisory, urgency: none, pages: false }
-schedules:
-  - { id: primary, name: Primary, timezone: Europe/London, layers: [{ name: w, users: [alice, bob], rotation: { type: weekly, start: '2026-03-30', handoffTime: '09:00' } }] }
-  - { id: backup, name: Backup, timezone: Europe/London, layers: [{ name: w, users: [bob, alice], rotation: { type: weekly, start: '2026-03-30', handoffTime: '09:00' } }] }
-escalationPolicies:
-  - { id: t1, name: T1, steps: [{ targets: [{ schedule: primary }], escalateAfterMinutes: 5 }, { targets: [{ schedule: backup }], escalateAfterMinutes: 5 }, { targets: [{ user: erin }] }] }
-  - { id: t2, name: T2, steps: [{ targets: [{ schedule: primary }], escalateAfterMinutes: 30 }, { targets: [{ schedule: backup }] }] }
-`;
 
 describe.each(DIALECTS)('escalation on %s', (dialect) => {
   let store: KlaxonDatabase;

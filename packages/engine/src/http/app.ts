@@ -10,6 +10,8 @@ import type { KlaxonDatabase } from '../db/database.ts';
 import { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
+import { OnCallDirectory } from '../oncall/directory.ts';
+import { onCallRoutes } from '../schedules/routes.ts';
 import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
 import { Credentials } from './auth.ts';
 import { ApiError } from './errors.ts';
@@ -22,6 +24,7 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Collect Node process metrics too (off in tests that build many apps). */
   processMetrics?: boolean;
+  directory?: OnCallDirectory;
 }
 
 export interface KlaxonApp {
@@ -107,6 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
 
   ingestRoutes(app, { config, credentials, queue, metrics });
   incidentRoutes(app, { config, store, clock, credentials });
+  onCallRoutes(app, {
+    config,
+    store,
+    clock,
+    credentials,
+    directory: deps.directory ?? new OnCallDirectory(config),
+  });
 
   app.addHook('onClose', () => queue.drain());
   return { app, queue, metrics };

@@ -2,7 +2,13 @@
  * The incident API's data shapes: rows from the database turned into the JSON the API returns.
  */
 import { z } from 'zod';
-import type { AlertRow, IncidentEventRow, IncidentRow } from '../db/tables.ts';
+import type {
+  AlertRow,
+  EscalationRow,
+  IncidentEventRow,
+  IncidentRow,
+  NotificationRow,
+} from '../db/tables.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const json = (text: string): unknown => JSON.parse(text);
@@ -50,6 +56,27 @@ export const eventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+export const notificationSchema = z.object({
+  id: z.number().int(),
+  user: z.string(),
+  channel: z.string(),
+  address: z.string(),
+  urgency: z.string(),
+  step: z.number().int().nullable(),
+  dueAt: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+});
+
+export const escalationSchema = z.object({
+  policy: z.string(),
+  state: z.string(),
+  step: z.number().int(),
+  cycle: z.number().int(),
+  nextAt: z.string().nullable(),
+});
+
 export type IncidentDto = z.output<typeof incidentSchema>;
 export type AlertDto = z.output<typeof alertSchema>;
 export type EventDto = z.output<typeof eventSchema>;
@@ -90,6 +117,25 @@ export function toAlertDto(r: AlertRow): AlertDto {
     lastSeenAt: iso(r.last_seen_at)!,
     fireCount: r.fire_count,
   };
+}
+
+export function toNotificationDto(r: NotificationRow): z.output<typeof notificationSchema> {
+  return {
+    id: r.id,
+    user: r.user_id,
+    channel: r.channel,
+    address: r.address,
+    urgency: r.urgency,
+    step: r.step_index,
+    dueAt: iso(r.due_at)!,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+  };
+}
+
+export function toEscalationDto(r: EscalationRow): z.output<typeof escalationSchema> {
+  return { policy: r.policy_id, state: r.state, step: r.step_index, cycle: r.cycle, nextAt: iso(r.next_at) };
 }
 
 export function toEventDto(r: IncidentEventRow): EventDto {

@@ -6,7 +6,7 @@ import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { ackTimeoutFor } from '../escalation/control.ts';
 import { requireRole, type Credentials } from '../http/auth.ts';
-import { alertSchema, eventSchema, incidentSchema } from './model.ts';
+import { alertSchema, escalationSchema, eventSchema, incidentSchema, notificationSchema } from './model.ts';
 import { acknowledgeIncident, addNote, getIncident, listIncidents, resolveIncident } from './store.ts';
 
 export interface IncidentRouteDeps {
@@ -96,6 +96,8 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
             incident: incidentSchema,
             alerts: z.array(alertSchema),
             timeline: z.array(eventSchema),
+            notifications: z.array(notificationSchema),
+            escalation: escalationSchema.nullable(),
           }),
         },
       },

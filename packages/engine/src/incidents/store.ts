@@ -8,7 +8,15 @@ import type { Database, IncidentRow, IncidentState } from '../db/tables.ts';
 import type { Tier } from '../config/schema.ts';
 import { stopPaging } from '../escalation/control.ts';
 import { ApiError } from '../http/errors.ts';
-import { toAlertDto, toEventDto, toIncidentDto, type EventDto, type IncidentDto } from './model.ts';
+import {
+  toAlertDto,
+  toEscalationDto,
+  toEventDto,
+  toIncidentDto,
+  toNotificationDto,
+  type EventDto,
+  type IncidentDto,
+} from './model.ts';
 
 export interface IncidentFilter {
   states?: IncidentState[];
@@ -31,11 +39,19 @@ export async function listIncidents(store: KlaxonDatabase, f: IncidentFilter): P
 export async function getIncident(store: KlaxonDatabase, id: number) {
   const row = await store.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new ApiError('not_found', `Incident ${id} does not exist.`);
-  const [alerts, events] = await Promise.all([
+  const [alerts, events, notifications, escalation] = await Promise.all([
     store.db.selectFrom('alerts').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
     store.db.selectFrom('incident_events').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
+    store.db.selectFrom('notifications').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
+    store.db.selectFrom('escalations').selectAll().where('incident_id', '=', id).executeTakeFirst(),
   ]);
-  return { incident: toIncidentDto(row), alerts: alerts.map(toAlertDto), timeline: events.map(toEventDto) };
+  return {
+    incident: toIncidentDto(row),
+    alerts: alerts.map(toAlertDto),
+    timeline: events.map(toEventDto),
+    notifications: notifications.map(toNotificationDto),
+    escalation: escalation ? toEscalationDto(escalation) : null,
+  };
 }
 
 /** Runs `fn` with the incident row locked against ingest and other replicas. */
