@@ -267,18 +267,16 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return reply
-        .code(201)
-        .send({
-          override: {
-            id: row.id,
-            schedule: id,
-            user: row.user_id,
-            from: iso(from),
-            to: iso(to),
-            createdBy: row.created_by,
-          },
-        });
+      return reply.code(201).send({
+        override: {
+          id: row.id,
+          schedule: id,
+          user: row.user_id,
+          from: iso(from),
+          to: iso(to),
+          createdBy: row.created_by,
+        },
+      });
     },
   );
 
@@ -398,18 +396,16 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return reply
-        .code(201)
-        .send({
-          window: {
-            id: r.id,
-            service: r.service_id,
-            from: iso(from),
-            to: iso(to),
-            reason: r.reason,
-            createdBy: r.created_by,
-          },
-        });
+      return reply.code(201).send({
+        window: {
+          id: r.id,
+          service: r.service_id,
+          from: iso(from),
+          to: iso(to),
+          reason: r.reason,
+          createdBy: r.created_by,
+        },
+      });
     },
   );
   const windowParams = z.strictObject({ id: z.coerce.number().int().positive() });
