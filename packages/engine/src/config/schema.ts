@@ -294,9 +294,9 @@ const incidents = z
 
 const engine = z
   .strictObject({
-    tickIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+    tickIntervalMs: z.number().int().min(50).max(60_000).default(250),
   })
-  .default({ tickIntervalMs: 1000 });
+  .default({ tickIntervalMs: 250 });
 
 export const configSchema = z
   .strictObject({

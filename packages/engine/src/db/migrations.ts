@@ -148,6 +148,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('status', 'text', (c) => c.notNull())
           .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('last_error', 'text')
+          .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
           .addColumn('created_at', ms, (c) => c.notNull())
           .addColumn('updated_at', ms, (c) => c.notNull())
           .execute();

@@ -89,6 +89,8 @@ export interface NotificationsTable {
   status: NotificationStatus;
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
+  /** JSON: what the message is about beyond the incident (e.g. a handoff's schedule and shift). */
+  detail: ColumnType<string, string | undefined, string>;
   created_at: number;
   updated_at: number;
 }

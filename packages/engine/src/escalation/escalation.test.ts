@@ -233,6 +233,25 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
     ]);
   });
 
+  it('tells the incoming person at a handoff, once', async () => {
+    clock.set('2026-04-06T07:58:00Z'); // Monday 08:58 London; bob takes primary at 09:00 local
+    await runFor(5);
+    await loop.runOnce();
+    const notices = await store.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('kind', '=', 'handoff')
+      .execute();
+    expect(notices.map((n) => [n.user_id, n.channel, new Date(n.due_at).toISOString()])).toEqual([
+      ['bob', 'push', '2026-04-06T08:00:00.000Z'],
+      ['alice', 'push', '2026-04-06T08:00:00.000Z'],
+    ]);
+    expect(JSON.parse(notices[0]!.detail)).toMatchObject({
+      schedule: 'primary',
+      until: Date.parse('2026-04-13T08:00:00Z'),
+    });
+  });
+
   it('opens a T1 "monitoring pipeline is down" incident when the Watchdog stops, and resolves it when it returns', async () => {
     const withHeartbeat = testConfigFrom(
       `${ONCALL_YAML}heartbeat: { alertname: Watchdog, service: monitoring, timeoutMinutes: 5 }\n`,

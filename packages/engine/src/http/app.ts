@@ -46,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   const metrics = createMetrics(store.db, { defaultMetrics: deps.processMetrics ?? true });
   const queue = new IngestQueue(store, clock, {
     reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
+    config,
   });
   queue.onCommit((items, results) => {
     results.forEach((r, i) => {

@@ -1,0 +1,119 @@
+/**
+ * Escalation timers survive SIGKILL: the engine is killed between steps and restarted. A step that fell
+ * due while it was down fires at once on start, later steps fire within 1 s of due, and no step fires
+ * twice.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, waitFor } from './binaries.ts';
+import { KEYS, ONCALL_API_YAML, TOKENS } from './fixtures.ts';
+
+const CLI = resolve(import.meta.dirname, '../../cli/bin/klaxon.js');
+const STEP_S = 3;
+
+// Seed policy with 3-second steps instead of 5 minutes; a rotation that started long ago.
+export const FAST_YAML = ONCALL_API_YAML.replaceAll(
+  'escalateAfterMinutes: 5',
+  `escalateAfterMinutes: ${STEP_S / 60}`,
+).replaceAll("start: '2026-03-30'", "start: '2020-01-06'");
+
+function start(configFile: string, db: string, port: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--config',
+      configFile,
+      '--db',
+      db,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'error',
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: '', ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+}
+
+interface Step {
+  at: string;
+  data: { step: number; dueAt: number | null };
+}
+
+describe('escalation across SIGKILL', () => {
+  it('fires each step once: the overdue one at start, the next within 1 s of due', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klaxon-restart-'));
+    const configFile = join(dir, 'klaxon.yaml');
+    writeFileSync(configFile, FAST_YAML);
+    const db = join(dir, 'klaxon.db');
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let engine = start(configFile, db, port);
+    try {
+      await waitFor('engine', async () => (await fetch(`${base}/readyz`)).ok);
+      const res = await fetch(`${base}/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          routing_key: KEYS.pagerduty,
+          event_action: 'trigger',
+          dedup_key: 'kafka-down',
+          payload: { summary: 'Kafka down', source: 'test', severity: 'critical' },
+        }),
+      });
+      expect(res.status).toBe(202);
+      const steps = async () => {
+        const detail = (await (
+          await fetch(`${base}/api/v1/incidents/1`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } })
+        ).json()) as {
+          timeline: ({ kind: string } & Step)[];
+        };
+        return detail.timeline.filter((e) => e.kind === 'escalation.step');
+      };
+      const [first] = await waitFor(
+        'step 1 to fire',
+        async () => ((await steps()).length === 1 ? steps() : undefined),
+        5000,
+      );
+      engine.kill('SIGKILL');
+      await new Promise((r) => engine.once('exit', r));
+      // Step 2 falls due while the engine is down.
+      await new Promise((r) => setTimeout(r, (STEP_S + 1) * 1000));
+      const restartedAt = Date.now();
+      engine = start(configFile, db, port);
+      await waitFor('engine restart', async () => (await fetch(`${base}/readyz`)).ok);
+      const all = await waitFor(
+        'step 3 to fire',
+        async () => {
+          const s = await steps();
+          return s.length >= 3 ? s : undefined;
+        },
+        15_000,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      const final = await steps();
+      expect(final.map((s) => s.data.step)).toEqual([0, 1, 2]);
+      const [, second, third] = all;
+      const firstAt = Date.parse(first!.at);
+      const secondAt = Date.parse(second!.at);
+      expect(second!.data.dueAt).toBe(firstAt + STEP_S * 1000);
+      expect(secondAt).toBeGreaterThanOrEqual(restartedAt);
+      expect(secondAt - restartedAt, 'the overdue step fires at once on start').toBeLessThan(3000);
+      expect(Date.parse(third!.at) - third!.data.dueAt!, 'later steps fire within 1 s of due').toBeLessThan(
+        1000,
+      );
+      expect(third!.data.dueAt).toBe(secondAt + STEP_S * 1000);
+    } finally {
+      engine.kill('SIGKILL');
+    }
+  }, 60_000);
+});
