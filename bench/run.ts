@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchIngest, ingestMarkdown } from './ingest.ts';
 import { describeMachine } from './machine.ts';
+import { benchTimers, timersMarkdown } from './timers.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -20,6 +21,11 @@ const SUITES: Suite[] = [
     id: 'ingest',
     title: 'Ingest: alerts in, durably stored (issue 2)',
     run: async (log) => ingestMarkdown(await benchIngest(log)),
+  },
+  {
+    id: 'timers',
+    title: 'Escalation timer precision with 10,000 open incidents (issue 3)',
+    run: async (log) => timersMarkdown(await benchTimers(log)),
   },
 ];
 
