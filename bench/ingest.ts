@@ -2,16 +2,19 @@
  * Ingest throughput and latency: Klaxon on SQLite and on PostgreSQL against Alertmanager 0.25's own
  * `POST /api/v2/alerts`, same load generator, same connections, same run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { freePort, startAlertmanager, waitFor } from '../packages/engine/test/binaries.ts';
+import { join } from 'node:path';
+import {
+  freePort,
+  spawnEngine,
+  startAlertmanager,
+  type EngineProcess,
+} from '../packages/engine/test/binaries.ts';
 import { KEYS, TEST_CONFIG_YAML } from '../packages/engine/test/fixtures.ts';
 import { startTempPostgres } from '../packages/engine/test/postgres.ts';
 import { runLoad, type LoadResult } from './load.ts';
 
-const CLI = resolve(import.meta.dirname, '../packages/cli/bin/klaxon.js');
 const CONNECTIONS = 32;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
 const WARMUP_MS = 2000;
@@ -67,39 +70,19 @@ const amAlert = (n: number) =>
     },
   ]);
 
-async function startEngine(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+async function startEngine(database?: string): Promise<EngineProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-'));
-  writeFileSync(join(dir, 'klaxon.yaml'), TEST_CONFIG_YAML);
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--config',
-      join(dir, 'klaxon.yaml'),
-      '--db',
-      join(dir, 'klaxon.db'),
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      'warn',
-    ],
-    { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('engine', async () => (await fetch(`${url}/readyz`)).ok, 30_000);
-  return { url, child };
-}
-
-const stopChild = (child: ChildProcess) =>
-  new Promise<void>((r) => {
-    if (child.exitCode !== null) return r();
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
+  const configFile = join(dir, 'klaxon.yaml');
+  writeFileSync(configFile, TEST_CONFIG_YAML);
+  const engine = spawnEngine({
+    configFile,
+    database: database ?? join(dir, 'klaxon.db'),
+    port: await freePort(),
+    logLevel: 'warn',
   });
+  await engine.ready();
+  return engine;
+}
 
 const load = (url: string, path: string, body: (n: number) => string, headers: Record<string, string> = {}) =>
   runLoad({
@@ -130,8 +113,8 @@ export async function benchIngest(log: (s: string) => void): Promise<IngestRow[]
   const pg = await startTempPostgres({ durable: true });
   try {
     for (const [name, env] of [
-      ['Klaxon, SQLite (WAL, synchronous=FULL)', {}],
-      ['Klaxon, PostgreSQL 15 (fsync on)', { DATABASE_URL: pg.url }],
+      ['Klaxon, SQLite (WAL, synchronous=FULL)', undefined],
+      ['Klaxon, PostgreSQL 15 (fsync on)', pg.url],
     ] as const) {
       const engine = await startEngine(env);
       try {
@@ -152,7 +135,7 @@ export async function benchIngest(log: (s: string) => void): Promise<IngestRow[]
           }),
         });
       } finally {
-        await stopChild(engine.child);
+        await engine.stop();
       }
     }
   } finally {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function findBinary(names: string[]): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -108,5 +109,64 @@ export async function startAlertmanager(configYaml: string): Promise<RunningAler
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+const CLI = fileURLToPath(new URL('../../cli/bin/klaxon.js', import.meta.url));
+
+export interface EngineProcess {
+  url: string;
+  child: ChildProcess;
+  /** Resolves once the engine answers /readyz. */
+  ready(): Promise<void>;
+  /** SIGKILL, resolved when the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM, resolved when the process is gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `klaxon serve` as a separate process, as an operator would. `database` is a SQLite path or a
+ * PostgreSQL URL.
+ */
+export function spawnEngine(opts: {
+  configFile: string;
+  port: number;
+  database: string;
+  logLevel?: string;
+}): EngineProcess {
+  const pg = /^postgres(ql)?:\/\//.test(opts.database);
+  const args = [
+    CLI,
+    'serve',
+    '--config',
+    opts.configFile,
+    '--port',
+    String(opts.port),
+    '--host',
+    '127.0.0.1',
+    '--log-level',
+    opts.logLevel ?? 'error',
+  ];
+  if (!pg) args.push('--db', opts.database);
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, DATABASE_URL: pg ? opts.database : '' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    return exited;
+  };
+  return {
+    url,
+    child,
+    ready: () =>
+      waitFor(`engine on ${url}`, async () => (await fetch(`${url}/readyz`)).ok, 30_000).then(
+        () => undefined,
+      ),
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
   };
 }

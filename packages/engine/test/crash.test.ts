@@ -2,40 +2,13 @@
  * Durability: the engine is killed with SIGKILL in the middle of ingest and restarted. Every alert that
  * got a 2xx before the kill is in the database afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/index.ts';
-import { freePort, waitFor } from './binaries.ts';
+import { freePort, spawnEngine, waitFor } from './binaries.ts';
 import { DIALECTS, freshDatabase, KEYS, skipPostgres, TEST_CONFIG_YAML } from './helpers.ts';
-
-const CLI = resolve(import.meta.dirname, '../../cli/bin/klaxon.js');
-
-function startEngine(configFile: string, dbPath: string, port: number, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--config',
-      configFile,
-      '--db',
-      dbPath,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      'error',
-    ],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-}
 
 describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
   it.skipIf(skipPostgres(dialect))(
@@ -45,12 +18,14 @@ describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
       const configFile = join(dir, 'klaxon.yaml');
       writeFileSync(configFile, TEST_CONFIG_YAML);
       const db = await freshDatabase(dialect);
-      const dbPath = db.dialect === 'sqlite' ? db.path : join(dir, 'unused.db');
-      const env = db.dialect === 'postgres' ? { DATABASE_URL: db.url } : { DATABASE_URL: '' };
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      let engine = startEngine(configFile, dbPath, port, env);
-      await waitFor('engine to start', async () => (await fetch(`${base}/readyz`)).ok);
+      const engineOpts = {
+        configFile,
+        port: await freePort(),
+        database: db.dialect === 'sqlite' ? db.path : db.url,
+      };
+      let engine = spawnEngine(engineOpts);
+      const base = engine.url;
+      await engine.ready();
 
       const acknowledged: string[] = [];
       let attempted = 0;
@@ -78,8 +53,9 @@ describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
       };
       const workers = Array.from({ length: 16 }, (_, w) => worker(w));
       await waitFor('some acknowledged alerts', () => Promise.resolve(acknowledged.length >= 400), 30_000);
-      engine.kill('SIGKILL');
+      const dead = engine.kill();
       killed = true;
+      await dead;
       await Promise.all(workers);
       // Every worker had a request in flight at the kill; some may still have been answered from socket
       // buffers, the rest failed. Only the answered ones are promised.
@@ -87,9 +63,9 @@ describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
       expect(answered.length).toBeGreaterThanOrEqual(400);
       expect(attempted).toBeGreaterThanOrEqual(answered.length);
 
-      engine = startEngine(configFile, dbPath, port, env);
+      engine = spawnEngine(engineOpts);
       try {
-        await waitFor('engine to restart', async () => (await fetch(`${base}/readyz`)).ok);
+        await engine.ready();
         const store = createDatabase(db);
         const rows = await store.db.selectFrom('alerts').select(['dedup_key', 'incident_id']).execute();
         await store.close();
@@ -98,7 +74,7 @@ describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
         expect(lost, `${lost.length} of ${answered.length} acknowledged alerts were lost`).toEqual([]);
         expect(answered.every((k) => stored.get(k) !== null)).toBe(true);
       } finally {
-        engine.kill('SIGKILL');
+        await engine.kill();
       }
     },
     90_000,

@@ -103,3 +103,11 @@ apiTokens:
   - { name: responder, token: ${TOKENS.responder}, role: responder }
   - { name: viewer, token: ${TOKENS.viewer}, role: viewer }
 `;
+
+/** ONCALL_API_YAML with escalation steps of `stepSeconds` instead of 5 minutes, rotations long started. */
+export function fastOncallYaml(stepSeconds: number): string {
+  return ONCALL_API_YAML.replaceAll(
+    'escalateAfterMinutes: 5',
+    `escalateAfterMinutes: ${stepSeconds / 60}`,
+  ).replaceAll("start: '2026-03-30'", "start: '2020-01-06'");
+}

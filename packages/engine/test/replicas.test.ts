@@ -2,65 +2,36 @@
  * Two engine processes on one PostgreSQL database, 1,000 incidents escalating through three steps: every
  * step fires exactly once, whichever replica runs it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/index.ts';
-import { freePort, waitFor } from './binaries.ts';
-import { freshDatabase, KEYS, ONCALL_API_YAML, skipPostgres } from './helpers.ts';
+import { freePort, spawnEngine, waitFor } from './binaries.ts';
+import { fastOncallYaml, freshDatabase, KEYS, skipPostgres } from './helpers.ts';
 
-const CLI = resolve(import.meta.dirname, '../../cli/bin/klaxon.js');
 const INCIDENTS = 1000;
-const YAML = ONCALL_API_YAML.replaceAll('escalateAfterMinutes: 5', 'escalateAfterMinutes: 0.05').replaceAll(
-  "start: '2026-03-30'",
-  "start: '2020-01-06'",
-);
 
 describe.skipIf(skipPostgres('postgres'))('two replicas on PostgreSQL', () => {
   it('fires every escalation step exactly once across 1,000 incidents', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-replicas-'));
     const configFile = join(dir, 'klaxon.yaml');
-    writeFileSync(configFile, YAML);
+    writeFileSync(configFile, fastOncallYaml(3));
     const db = await freshDatabase('postgres');
     if (db.dialect !== 'postgres') throw new Error('unreachable');
-    const ports = [await freePort(), await freePort()];
-    const engines: ChildProcess[] = ports.map((port) =>
-      spawn(
-        process.execPath,
-        [
-          CLI,
-          'serve',
-          '--config',
-          configFile,
-          '--port',
-          String(port),
-          '--host',
-          '127.0.0.1',
-          '--log-level',
-          'error',
-        ],
-        {
-          env: { ...process.env, DATABASE_URL: db.url },
-          stdio: ['ignore', 'inherit', 'inherit'],
-        },
-      ),
-    );
+    const engines = [
+      spawnEngine({ configFile, database: db.url, port: await freePort() }),
+      spawnEngine({ configFile, database: db.url, port: await freePort() }),
+    ];
     const store = createDatabase(db);
     try {
-      for (const port of ports)
-        await waitFor(
-          `replica on ${port}`,
-          async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
-          30_000,
-        );
+      await Promise.all(engines.map((e) => e.ready()));
       // Alternate replicas; 16 requests in flight.
       let next = 0;
       const sender = async () => {
         while (next < INCIDENTS) {
           const n = next++;
-          const res = await fetch(`http://127.0.0.1:${ports[n % 2]}/v2/enqueue`, {
+          const res = await fetch(`${engines[n % 2]!.url}/v2/enqueue`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({
@@ -114,7 +85,7 @@ describe.skipIf(skipPostgres('postgres'))('two replicas on PostgreSQL', () => {
       // Each step pages one person: call and SMS now, and again 2 minutes later.
       expect(pages.length).toBe(INCIDENTS * 3 * 4);
     } finally {
-      for (const e of engines) e.kill('SIGKILL');
+      await Promise.all(engines.map((e) => e.kill()));
       await store.close();
     }
   }, 120_000);

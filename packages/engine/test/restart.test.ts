@@ -3,46 +3,14 @@
  * due while it was down fires at once on start, later steps fire within 1 s of due, and no step fires
  * twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitFor } from './binaries.ts';
-import { KEYS, ONCALL_API_YAML, TOKENS } from './fixtures.ts';
+import { freePort, spawnEngine, waitFor } from './binaries.ts';
+import { fastOncallYaml, KEYS, TOKENS } from './fixtures.ts';
 
-const CLI = resolve(import.meta.dirname, '../../cli/bin/klaxon.js');
 const STEP_S = 3;
-
-// Seed policy with 3-second steps instead of 5 minutes; a rotation that started long ago.
-export const FAST_YAML = ONCALL_API_YAML.replaceAll(
-  'escalateAfterMinutes: 5',
-  `escalateAfterMinutes: ${STEP_S / 60}`,
-).replaceAll("start: '2026-03-30'", "start: '2020-01-06'");
-
-function start(configFile: string, db: string, port: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--config',
-      configFile,
-      '--db',
-      db,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      'error',
-    ],
-    {
-      env: { ...process.env, DATABASE_URL: '', ...env },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-}
 
 interface Step {
   at: string;
@@ -53,13 +21,12 @@ describe('escalation across SIGKILL', () => {
   it('fires each step once: the overdue one at start, the next within 1 s of due', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-restart-'));
     const configFile = join(dir, 'klaxon.yaml');
-    writeFileSync(configFile, FAST_YAML);
-    const db = join(dir, 'klaxon.db');
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let engine = start(configFile, db, port);
+    writeFileSync(configFile, fastOncallYaml(STEP_S));
+    const engineOpts = { configFile, database: join(dir, 'klaxon.db'), port: await freePort() };
+    let engine = spawnEngine(engineOpts);
+    const base = engine.url;
     try {
-      await waitFor('engine', async () => (await fetch(`${base}/readyz`)).ok);
+      await engine.ready();
       const res = await fetch(`${base}/v2/enqueue`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -84,13 +51,12 @@ describe('escalation across SIGKILL', () => {
         async () => ((await steps()).length === 1 ? steps() : undefined),
         5000,
       );
-      engine.kill('SIGKILL');
-      await new Promise((r) => engine.once('exit', r));
+      await engine.kill();
       // Step 2 falls due while the engine is down.
       await new Promise((r) => setTimeout(r, (STEP_S + 1) * 1000));
       const restartedAt = Date.now();
-      engine = start(configFile, db, port);
-      await waitFor('engine restart', async () => (await fetch(`${base}/readyz`)).ok);
+      engine = spawnEngine(engineOpts);
+      await engine.ready();
       const all = await waitFor(
         'step 3 to fire',
         async () => {
@@ -113,7 +79,7 @@ describe('escalation across SIGKILL', () => {
       );
       expect(third!.data.dueAt).toBe(secondAt + STEP_S * 1000);
     } finally {
-      engine.kill('SIGKILL');
+      await engine.kill();
     }
   }, 60_000);
 });

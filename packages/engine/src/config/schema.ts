@@ -383,6 +383,15 @@ function checkUnique(ctx: Ctx, items: readonly Record<string, unknown>[], field:
   });
 }
 
+const SECTIONS: Record<string, string> = {
+  user: 'users',
+  team: 'teams',
+  service: 'services',
+  schedule: 'schedules',
+  'escalation policy': 'escalationPolicies',
+};
+
+/** Reports `value` when it is not one of `known`, naming the section to define it in. */
 function checkRef(
   ctx: Ctx,
   known: Set<string>,
@@ -395,7 +404,7 @@ function checkRef(
     ctx.addIssue({
       code: 'custom',
       path,
-      message: `unknown ${what} ${JSON.stringify(value)}; define it under ${what === 'user' ? 'users' : what === 'team' ? 'teams' : 'services'} or use one of: ${list || '(none defined)'}`,
+      message: `unknown ${what} ${JSON.stringify(value)}; define it under ${SECTIONS[what] ?? what} or use one of: ${list || '(none defined)'}`,
     });
   }
 }
@@ -444,8 +453,7 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
     p.steps.forEach((step, j) =>
       step.targets.forEach((t, k) => {
         const path = ['escalationPolicies', i, 'steps', j, 'targets', k];
-        if ('schedule' in t)
-          checkKnown(ctx, schedules, t.schedule, [...path, 'schedule'], 'schedule', 'schedules');
+        if ('schedule' in t) checkRef(ctx, schedules, t.schedule, [...path, 'schedule'], 'schedule');
         else if ('user' in t) checkRef(ctx, users, t.user, [...path, 'user'], 'user');
         else checkRef(ctx, teams, t.team, [...path, 'team'], 'team');
       }),
@@ -454,14 +462,7 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
   for (const t of ['T1', 'T2', 'T3'] as const) {
     const policy = cfg.tiers[t].escalationPolicy;
     if (policy) {
-      checkKnown(
-        ctx,
-        policies,
-        policy,
-        ['tiers', t, 'escalationPolicy'],
-        'escalation policy',
-        'escalationPolicies',
-      );
+      checkRef(ctx, policies, policy, ['tiers', t, 'escalationPolicy'], 'escalation policy');
     }
   }
   cfg.maintenance.forEach((m, i) =>
@@ -469,24 +470,6 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
   );
   if (cfg.heartbeat) checkRef(ctx, services, cfg.heartbeat.service, ['heartbeat', 'service'], 'service');
   checkReachability(cfg, ctx);
-}
-
-function checkKnown(
-  ctx: Ctx,
-  known: Set<string>,
-  value: string,
-  path: (string | number)[],
-  what: string,
-  section: string,
-): void {
-  if (!known.has(value)) {
-    const list = [...known].slice(0, 8).join(', ');
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message: `unknown ${what} ${JSON.stringify(value)}; define it under ${section} or use one of: ${list || '(none defined)'}`,
-    });
-  }
 }
 
 /**

@@ -29,13 +29,19 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
     store = await createTestStore(dialect);
     clock = new FakeClock(START);
     clock.advance(60 * MIN); // 10:00 London (BST), 09:00Z
-    config = testConfigFrom(ONCALL_YAML);
-    queue = new IngestQueue(store, clock, { reopenWindowMs: 60 * MIN, config });
-    loop = new EngineLoop({ store, clock, modules: standardModules(config, store.locker), intervalMs: 1000 });
+    useConfig(ONCALL_YAML);
   });
   afterEach(async () => {
     await store?.close();
   });
+
+  /** Rebuilds the ingest queue and the engine loop on a config. */
+  const useConfig = (yaml: string) => {
+    config = testConfigFrom(yaml);
+    queue = new IngestQueue(store, clock, { reopenWindowMs: 60 * MIN, config });
+    loop = new EngineLoop({ store, clock, modules: standardModules(config, store.locker), intervalMs: 1000 });
+    return config;
+  };
 
   const fire = async (tier: string, key = 'a1', service = 'kafka') => {
     const [r] = await queue.submit([
@@ -162,16 +168,9 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
   });
 
   it('an ack timeout re-triggers the incident and restarts the escalation', async () => {
-    const withTimeout = testConfigFrom(
+    const withTimeout = useConfig(
       ONCALL_YAML.replace('escalationPolicy: t1 }', 'escalationPolicy: t1, ackTimeoutMinutes: 20 }'),
     );
-    queue = new IngestQueue(store, clock, { reopenWindowMs: 60 * MIN, config: withTimeout });
-    loop = new EngineLoop({
-      store,
-      clock,
-      modules: standardModules(withTimeout, store.locker),
-      intervalMs: 1000,
-    });
     const id = await fire('T1');
     await runFor(1);
     await acknowledgeIncident(store, id, 'alice', clock.now().getTime(), (tier) =>
@@ -211,16 +210,7 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
   });
 
   it('repeats the whole policy when asked', async () => {
-    const repeating = testConfigFrom(
-      ONCALL_YAML.replace('{ id: t2, name: T2, steps:', '{ id: t2, name: T2, repeat: 1, steps:'),
-    );
-    queue = new IngestQueue(store, clock, { reopenWindowMs: 60 * MIN, config: repeating });
-    loop = new EngineLoop({
-      store,
-      clock,
-      modules: standardModules(repeating, store.locker),
-      intervalMs: 1000,
-    });
+    useConfig(ONCALL_YAML.replace('{ id: t2, name: T2, steps:', '{ id: t2, name: T2, repeat: 1, steps:'));
     const id = await fire('T2');
     await runFor(120);
     const pushes = (await pages(id)).filter((p) => p.channel === 'push').map((p) => [p.user, p.at]);
@@ -253,16 +243,7 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
   });
 
   it('opens a T1 "monitoring pipeline is down" incident when the Watchdog stops, and resolves it when it returns', async () => {
-    const withHeartbeat = testConfigFrom(
-      `${ONCALL_YAML}heartbeat: { alertname: Watchdog, service: monitoring, timeoutMinutes: 5 }\n`,
-    );
-    queue = new IngestQueue(store, clock, { reopenWindowMs: 60 * MIN, config: withHeartbeat });
-    loop = new EngineLoop({
-      store,
-      clock,
-      modules: standardModules(withHeartbeat, store.locker),
-      intervalMs: 1000,
-    });
+    useConfig(`${ONCALL_YAML}heartbeat: { alertname: Watchdog, service: monitoring, timeoutMinutes: 5 }\n`);
     const watchdog = (action: 'trigger' | 'resolve' = 'trigger') =>
       queue.submit([
         {
