@@ -102,7 +102,7 @@ escalationPolicies: [{ id: p, name: P, steps: [{ targets: [{ team: t }] }] }]
   });
 
   it('checks schedule and escalation references', () => {
-    const found = problems(`
+    const yaml = (zone: string) => `
 users: [{ id: a, name: A }]
 teams: [{ id: t, name: T }]
 services: [{ id: s, name: S, team: t }]
@@ -110,21 +110,13 @@ tiers:
   T1: { name: C, urgency: high, pages: true, escalationPolicy: missing }
   T2: { name: W, urgency: low, pages: true }
   T3: { name: A, urgency: none, pages: false }
-schedules: [{ id: p, name: P, timezone: Mars/Olympus, layers: [{ name: l, users: [ghost], rotation: { type: weekly, start: '2026-01-05' } }] }]
+schedules: [{ id: p, name: P, timezone: ${zone}, layers: [{ name: l, users: [ghost], rotation: { type: weekly, start: '2026-01-05' } }] }]
 escalationPolicies: [{ id: e, name: E, steps: [{ targets: [{ schedule: nope }] }] }]
-`);
-    expect(found.find((p) => p.path === 'schedules[0].timezone')!.message).toContain('IANA');
-    const refs = problems(`
-users: [{ id: a, name: A }]
-teams: [{ id: t, name: T }]
-services: [{ id: s, name: S, team: t }]
-tiers:
-  T1: { name: C, urgency: high, pages: true, escalationPolicy: missing }
-  T2: { name: W, urgency: low, pages: true }
-  T3: { name: A, urgency: none, pages: false }
-schedules: [{ id: p, name: P, timezone: Europe/London, layers: [{ name: l, users: [ghost], rotation: { type: weekly, start: '2026-01-05' } }] }]
-escalationPolicies: [{ id: e, name: E, steps: [{ targets: [{ schedule: nope }] }] }]
-`);
+`;
+    expect(problems(yaml('Mars/Olympus')).find((p) => p.path === 'schedules[0].timezone')!.message).toContain(
+      'IANA',
+    );
+    const refs = problems(yaml('Europe/London'));
     expect(refs.map((p) => p.path).sort()).toEqual([
       'escalationPolicies[0].steps[0].targets[0].schedule',
       'schedules[0].layers[0].users[0]',
