@@ -162,6 +162,20 @@ const service = z.strictObject({
     .default('T2')
     .describe('Tier for alerts that carry neither a tier nor a severity label.'),
   dependsOn: z.array(id).default([]).describe('Ids of services this one depends on.'),
+  dashboard: z
+    .strictObject({
+      uid: z.string().min(1).max(40).describe('Grafana dashboard UID the deep link opens.'),
+      variables: z
+        .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/))
+        .default([])
+        .describe('Alert labels passed as dashboard variables (var-<label>=<value>).'),
+    })
+    .optional(),
+  runbookUrl: z.url().optional().describe('Runbook for alerts that carry no runbook_url annotation.'),
+  logSelector: z
+    .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/))
+    .optional()
+    .describe('Alert labels that select this service’s logs in Loki (default: links.logLabels).'),
 });
 
 const integrationKey = z.strictObject({
@@ -267,6 +281,25 @@ const heartbeat = z.strictObject({
   timeoutMinutes: z.number().positive().default(5),
 });
 
+const links = z
+  .strictObject({
+    grafanaUrl: z.url().optional().describe('Base URL of Grafana, for dashboard and Explore links.'),
+    alertmanagerUrl: z.url().optional().describe('Base URL of Alertmanager, for silence links.'),
+    lokiDatasource: z.string().default('loki').describe('UID of the Loki datasource in Grafana.'),
+    logLabels: z
+      .array(z.string())
+      .default(['namespace', 'service', 'app', 'job', 'pod', 'container'])
+      .describe('Alert labels that select logs in Loki, in this order, when present on the alert.'),
+    windowBeforeMinutes: z.number().min(0).default(30).describe('Links start this long before the incident.'),
+    windowAfterMinutes: z.number().min(0).default(15).describe('Links end this long after it resolves.'),
+  })
+  .default({
+    lokiDatasource: 'loki',
+    logLabels: ['namespace', 'service', 'app', 'job', 'pod', 'container'],
+    windowBeforeMinutes: 30,
+    windowAfterMinutes: 15,
+  });
+
 const server = z
   .strictObject({
     publicUrl: z.url().optional().describe("The engine's own public URL, used in links."),
@@ -305,6 +338,7 @@ export const configSchema = z
     engine,
     incidents,
     tiers: tierPolicies,
+    links,
     notificationDefaults,
     users: z.array(user).default([]),
     teams: z.array(team).default([]),

@@ -69,6 +69,19 @@ export const notificationSchema = z.object({
   lastError: z.string().nullable(),
 });
 
+export const contextSchema = z.object({
+  dashboardUrl: z.string().nullable(),
+  logsUrl: z.string().nullable(),
+  runbookUrl: z.string().nullable(),
+  silenceUrl: z.string().nullable(),
+  incidentUrl: z.string().nullable(),
+  generatorUrl: z.string().nullable(),
+  window: z.object({ from: z.string(), to: z.string() }),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  value: z.string().nullable(),
+});
+
 export const escalationSchema = z.object({
   policy: z.string(),
   state: z.string(),

@@ -6,7 +6,15 @@ import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { ackTimeoutFor } from '../escalation/control.ts';
 import { requireRole, type Credentials } from '../http/auth.ts';
-import { alertSchema, escalationSchema, eventSchema, incidentSchema, notificationSchema } from './model.ts';
+import { incidentContext } from './context.ts';
+import {
+  alertSchema,
+  contextSchema,
+  escalationSchema,
+  eventSchema,
+  incidentSchema,
+  notificationSchema,
+} from './model.ts';
 import { acknowledgeIncident, addNote, getIncident, listIncidents, resolveIncident } from './store.ts';
 
 export interface IncidentRouteDeps {
@@ -98,12 +106,16 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
             timeline: z.array(eventSchema),
             notifications: z.array(notificationSchema),
             escalation: escalationSchema.nullable(),
+            context: contextSchema,
           }),
         },
       },
       preValidation: viewer,
     },
-    async (req) => getIncident(store, (req.params as z.output<typeof idParams>).id),
+    async (req) => {
+      const detail = await getIncident(store, (req.params as z.output<typeof idParams>).id);
+      return { ...detail, context: incidentContext(config, detail.incident, detail.alerts) };
+    },
   );
 
   const action = (name: string, summary: string, run: typeof acknowledgeIncident) =>

@@ -1,0 +1,109 @@
+/**
+ * What every incident arrives with: a Grafana deep link scoped to the incident's time window, a logs
+ * link (Grafana Explore over Loki) for the same window, the runbook, the Alertmanager silence link and
+ * the alert's own context. One function computes it for the API and for every message.
+ */
+import type { KlaxonConfig } from '../config/schema.ts';
+import type { AlertDto, IncidentDto } from './model.ts';
+
+export interface IncidentContext {
+  dashboardUrl: string | null;
+  logsUrl: string | null;
+  runbookUrl: string | null;
+  silenceUrl: string | null;
+  incidentUrl: string | null;
+  generatorUrl: string | null;
+  window: { from: string; to: string | 'now' };
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  value: string | null;
+}
+
+const MIN = 60_000;
+const RESERVED = new Set(['alertname', 'severity', 'tier', '__name__']);
+
+function quote(v: string): string {
+  return JSON.stringify(v);
+}
+
+/** A LogQL stream selector from the alert's labels, e.g. `{namespace="prod",service="kafka"}`. */
+export function logSelector(
+  labels: Record<string, string>,
+  names: readonly string[],
+  serviceId: string,
+): string {
+  const parts = names.filter((n) => labels[n]).map((n) => `${n}=${quote(labels[n]!)}`);
+  if (parts.length === 0) parts.push(`service=${quote(serviceId)}`);
+  return `{${parts.join(',')}}`;
+}
+
+export function incidentContext(
+  config: KlaxonConfig,
+  incident: IncidentDto,
+  alerts: readonly AlertDto[],
+): IncidentContext {
+  const links = config.links;
+  const service = config.services.find((s) => s.id === incident.service);
+  // The first alert that fired is the one the incident is about.
+  const alert = [...alerts].sort((a, b) => a.id - b.id)[0];
+  const labels = alert?.labels ?? {};
+  const annotations = alert?.annotations ?? {};
+  const started = Math.min(
+    Date.parse(incident.createdAt),
+    ...alerts.map((a) => (a.startsAt ? Date.parse(a.startsAt) : Infinity)),
+  );
+  const fromMs = started - links.windowBeforeMinutes * MIN;
+  const toMs = incident.resolvedAt ? Date.parse(incident.resolvedAt) + links.windowAfterMinutes * MIN : null;
+  const grafana = links.grafanaUrl?.replace(/\/$/, '');
+
+  let dashboardUrl: string | null = null;
+  if (grafana && service?.dashboard) {
+    const params = new URLSearchParams({ from: String(fromMs), to: toMs === null ? 'now' : String(toMs) });
+    for (const v of service.dashboard.variables) if (labels[v]) params.append(`var-${v}`, labels[v]);
+    const panel = annotations.grafana_panel_id ?? annotations.panel_id ?? labels.panel_id;
+    if (panel) params.set('viewPanel', panel);
+    dashboardUrl = `${grafana}/d/${encodeURIComponent(service.dashboard.uid)}?${params.toString()}`;
+  }
+
+  let logsUrl: string | null = null;
+  if (grafana) {
+    const expr = logSelector(labels, service?.logSelector ?? links.logLabels, incident.service);
+    const panes = {
+      klaxon: {
+        datasource: links.lokiDatasource,
+        queries: [{ refId: 'A', expr, datasource: { type: 'loki', uid: links.lokiDatasource } }],
+        range: { from: String(fromMs), to: toMs === null ? 'now' : String(toMs) },
+      },
+    };
+    logsUrl = `${grafana}/explore?${new URLSearchParams({ schemaVersion: '1', orgId: '1', panes: JSON.stringify(panes) }).toString()}`;
+  }
+
+  let silenceUrl: string | null = null;
+  const am = links.alertmanagerUrl?.replace(/\/$/, '');
+  if (am && alert?.source === 'alertmanager') {
+    const matchers = Object.entries(labels)
+      .filter(([k]) => k === 'alertname' || !RESERVED.has(k))
+      .map(([k, v]) => `${k}=${quote(v)}`)
+      .join(',');
+    silenceUrl = `${am}/#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`;
+  }
+
+  const publicUrl = config.server.publicUrl?.replace(/\/$/, '');
+  const value =
+    annotations.value ?? (typeof alert?.details.valueString === 'string' ? alert.details.valueString : null);
+  return {
+    dashboardUrl,
+    logsUrl,
+    runbookUrl: annotations.runbook_url ?? annotations.runbook ?? service?.runbookUrl ?? null,
+    silenceUrl,
+    incidentUrl: publicUrl ? `${publicUrl}/incidents/${incident.id}` : null,
+    generatorUrl: alert?.generatorUrl ?? null,
+    window: {
+      from: new Date(fromMs).toISOString(),
+      to: toMs === null ? 'now' : new Date(toMs).toISOString(),
+    },
+    labels,
+    annotations,
+    value: value ?? null,
+  };
+}
