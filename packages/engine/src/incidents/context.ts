@@ -13,7 +13,8 @@ export interface IncidentContext {
   silenceUrl: string | null;
   incidentUrl: string | null;
   generatorUrl: string | null;
-  window: { from: string; to: string | 'now' };
+  /** ISO instants; `to` is "now" while the incident is open. */
+  window: { from: string; to: string };
   labels: Record<string, string>;
   annotations: Record<string, string>;
   value: string | null;
