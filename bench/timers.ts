@@ -79,7 +79,7 @@ async function measure(name: string, options: DatabaseOptions, log: (s: string) 
   const loop = new EngineLoop({
     store,
     clock: systemClock,
-    modules: standardModules(config, store.locker),
+    modules: standardModules(config, store, { clock: systemClock, delivery: false }).modules,
     intervalMs: config.engine.tickIntervalMs,
   });
   log(`timers: ${name}: running the engine for ${(WINDOW_MS + 4000) / 1000} s`);

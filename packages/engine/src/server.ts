@@ -8,6 +8,7 @@ import type { KlaxonConfig } from './config/schema.ts';
 import { createDatabase, type DatabaseOptions, type KlaxonDatabase } from './db/database.ts';
 import { EngineLoop, type EngineModule } from './engine/loop.ts';
 import { standardModules } from './engine/modules.ts';
+import { ProviderRegistry } from './notifications/registry.ts';
 import { buildApp, type KlaxonApp } from './http/app.ts';
 
 export interface ServerOptions {
@@ -18,6 +19,8 @@ export interface ServerOptions {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   modules?: readonly EngineModule[];
+  /** Delivery providers; default: built from the config. */
+  registry?: ProviderRegistry;
 }
 
 export interface RunningServer extends KlaxonApp {
@@ -31,11 +34,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const store = createDatabase(opts.database);
   await store.migrate();
-  const built = await buildApp({ config: opts.config, store, clock, logger: opts.logger });
-  const engine = new EngineLoop({
+  const registry = opts.registry ?? ProviderRegistry.fromConfig(opts.config, clock);
+  const built = await buildApp({
+    config: opts.config,
     store,
     clock,
-    modules: [...standardModules(opts.config, store.locker), ...(opts.modules ?? [])],
+    logger: opts.logger,
+    registry,
+    poke: () => engine.poke(),
+  });
+  const standard = standardModules(opts.config, store, {
+    clock,
+    registry,
+    metrics: built.metrics,
+    poke: () => engine.poke(),
+  });
+  const engine: EngineLoop = new EngineLoop({
+    store,
+    clock,
+    modules: [...standard.modules, ...(opts.modules ?? [])],
     intervalMs: opts.config.engine.tickIntervalMs,
     onError: (module, err) => built.app.log.error({ err, module }, 'engine module failed'),
   });
@@ -55,6 +72,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close: () =>
       (closing ??= (async () => {
         await engine.stop();
+        await standard.delivery?.drain();
         await built.app.close();
         await store.close();
       })()),

@@ -104,10 +104,12 @@ apiTokens:
   - { name: viewer, token: ${TOKENS.viewer}, role: viewer }
 `;
 
-/** ONCALL_API_YAML with escalation steps of `stepSeconds` instead of 5 minutes, rotations long started. */
-export function fastOncallYaml(stepSeconds: number): string {
-  return ONCALL_API_YAML.replaceAll(
-    'escalateAfterMinutes: 5',
-    `escalateAfterMinutes: ${stepSeconds / 60}`,
-  ).replaceAll("start: '2026-03-30'", "start: '2020-01-06'");
+/**
+ * ONCALL_API_YAML with escalation steps of `stepSeconds` instead of 5 minutes, rotations long started,
+ * and every message delivered to a local outbox file.
+ */
+export function fastOncallYaml(stepSeconds: number, outbox: string): string {
+  return `${ONCALL_API_YAML}notifications: { providers: [{ id: outbox, type: outbox, path: '${outbox}' }] }\n`
+    .replaceAll('escalateAfterMinutes: 5', `escalateAfterMinutes: ${stepSeconds / 60}`)
+    .replaceAll("start: '2026-03-30'", "start: '2020-01-06'");
 }

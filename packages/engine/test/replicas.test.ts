@@ -16,7 +16,7 @@ describe.skipIf(skipPostgres('postgres'))('two replicas on PostgreSQL', () => {
   it('fires every escalation step exactly once across 1,000 incidents', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-replicas-'));
     const configFile = join(dir, 'klaxon.yaml');
-    writeFileSync(configFile, fastOncallYaml(3));
+    writeFileSync(configFile, fastOncallYaml(3, join(dir, 'outbox.jsonl')));
     const db = await freshDatabase('postgres');
     if (db.dialect !== 'postgres') throw new Error('unreachable');
     const engines = [

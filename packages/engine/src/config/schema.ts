@@ -176,6 +176,27 @@ const service = z.strictObject({
     .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/))
     .optional()
     .describe('Alert labels that select this service’s logs in Loki (default: links.logLabels).'),
+  notify: z
+    .strictObject({
+      slack: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'Slack channel id every incident of this service is posted to (T3 goes only here or to email).',
+        ),
+      email: z
+        .array(z.email())
+        .default([])
+        .describe('Addresses every incident of this service is mailed to.'),
+      pagerduty: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('PagerDuty routing key to forward T1/T2 incidents to.'),
+      webhooks: z.array(id).default([]).describe('Ids of webhook providers to call for every incident.'),
+    })
+    .optional(),
 });
 
 const integrationKey = z.strictObject({
@@ -281,6 +302,77 @@ const heartbeat = z.strictObject({
   timeoutMinutes: z.number().positive().default(5),
 });
 
+const secret = z.string().min(1);
+const providerBase = {
+  id,
+  baseUrl: z.url().optional().describe("Override the service's API URL (regional endpoints, tests)."),
+};
+const provider = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...providerBase,
+    type: z.literal('twilio'),
+    accountSid: secret,
+    authToken: secret,
+    from: secret,
+  }),
+  z.strictObject({
+    ...providerBase,
+    type: z.literal('vonage'),
+    apiKey: secret,
+    apiSecret: secret,
+    from: secret,
+  }),
+  z.strictObject({
+    ...providerBase,
+    type: z.literal('ntfy'),
+    baseUrl: z.url(),
+    token: z.string().optional(),
+  }),
+  z.strictObject({ ...providerBase, type: z.literal('slack'), botToken: secret, signingSecret: secret }),
+  z.strictObject({
+    id,
+    type: z.literal('smtp'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    from: z.string().min(3),
+  }),
+  z.strictObject({ id, type: z.literal('pagerduty'), url: z.url().optional() }),
+  z.strictObject({ id, type: z.literal('webhook'), url: z.url(), secret }),
+  z.strictObject({
+    id,
+    type: z.literal('outbox'),
+    path: z.string().min(1).describe('File every message is appended to, one JSON line each.'),
+    channels: z.array(z.enum(['voice', 'sms', 'push', 'email', 'slack', 'webhook', 'pagerduty'])).optional(),
+  }),
+]);
+
+const rateLimit = z.strictObject({ max: z.number().int().min(1), windowMinutes: z.number().positive() });
+
+const notifications = z
+  .strictObject({
+    providers: z.array(provider).default([]),
+    timeoutSeconds: z.number().positive().max(120).default(10).describe('Per provider request.'),
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    retryBaseSeconds: z.number().positive().default(5),
+    retryMaxSeconds: z.number().positive().default(300),
+    rateLimits: z
+      .partialRecord(z.enum(['voice', 'sms', 'push', 'email']), rateLimit)
+      .default({ voice: { max: 3, windowMinutes: 15 }, sms: { max: 6, windowMinutes: 15 } })
+      .describe('At most `max` messages to one address per channel in the window (defaults after GoAlert).'),
+  })
+  .default({
+    providers: [],
+    timeoutSeconds: 10,
+    maxAttempts: 5,
+    retryBaseSeconds: 5,
+    retryMaxSeconds: 300,
+    rateLimits: { voice: { max: 3, windowMinutes: 15 }, sms: { max: 6, windowMinutes: 15 } },
+  })
+  .describe('Delivery providers, in failover order per channel.');
+
 const links = z
   .strictObject({
     grafanaUrl: z.url().optional().describe('Base URL of Grafana, for dashboard and Explore links.'),
@@ -339,6 +431,7 @@ export const configSchema = z
     incidents,
     tiers: tierPolicies,
     links,
+    notifications,
     notificationDefaults,
     users: z.array(user).default([]),
     teams: z.array(team).default([]),

@@ -211,6 +211,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_delivery': {
+      async up(db: AnyDb) {
+        for (const [name, type] of [
+          ['provider', 'text'],
+          ['provider_id', 'text'],
+          ['provider_ref', 'text'],
+          ['sent_at', ms],
+          ['latency_ms', 'integer'],
+          ['parent_id', ms],
+        ] as const) {
+          await db.schema.alterTable('notifications').addColumn(name, type).execute();
+        }
+      },
+    },
   };
 }
 

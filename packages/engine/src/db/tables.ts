@@ -91,6 +91,15 @@ export interface NotificationsTable {
   last_error: string | null;
   /** JSON: what the message is about beyond the incident (e.g. a handoff's schedule and shift). */
   detail: ColumnType<string, string | undefined, string>;
+  /** The provider that delivered it, and that provider's ids for it (Twilio SID, Slack channel + ts). */
+  provider: ColumnType<string | null, string | null | undefined, string | null>;
+  provider_id: ColumnType<string | null, string | null | undefined, string | null>;
+  provider_ref: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Due → provider accepted, in ms. */
+  latency_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  /** For an update (Slack edit, PagerDuty ack/resolve): the notification it follows up. */
+  parent_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }

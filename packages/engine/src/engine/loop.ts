@@ -16,6 +16,8 @@ export interface TickContext {
   trx: Transaction<Database>;
   /** Whether `FOR UPDATE SKIP LOCKED` is available (PostgreSQL). */
   rowLocks: boolean;
+  /** Runs `fn` once this tick's transaction has committed (e.g. network I/O on rows it claimed). */
+  afterCommit: (fn: () => void) => void;
 }
 
 /**
@@ -110,9 +112,16 @@ export class EngineLoop {
     const report: CycleReport = { ran: [], skipped: [], failed: [] };
     for (const module of modules) {
       try {
+        const committed: (() => void)[] = [];
         const result = await store.locker.tryWithLock(store.db, `engine:${module.name}`, (trx) =>
-          module.tick({ trx, now: clock.now(), rowLocks: store.locker.rowLocks }),
+          module.tick({
+            trx,
+            now: clock.now(),
+            rowLocks: store.locker.rowLocks,
+            afterCommit: (fn) => committed.push(fn),
+          }),
         );
+        for (const fn of committed) fn();
         (result.ran ? report.ran : report.skipped).push(module.name);
       } catch (err) {
         // One failing module must not stop the others; it is retried next cycle.

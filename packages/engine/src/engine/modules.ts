@@ -1,22 +1,56 @@
 /** The engine's standard modules, in the order each cycle runs them. */
+import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
-import type { Locker } from '../db/locker.ts';
+import type { KlaxonDatabase } from '../db/database.ts';
 import { handoffModule } from '../escalation/handoffs.ts';
 import { heartbeatModule } from '../escalation/heartbeat.ts';
 import { escalationModule } from '../escalation/module.ts';
+import type { EngineMetrics } from '../metrics/metrics.ts';
+import { deliveryModule, type DeliveryModule } from '../notifications/delivery.ts';
+import { ProviderRegistry } from '../notifications/registry.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import type { EngineModule } from './loop.ts';
 
+export interface ModuleOptions {
+  clock: Clock;
+  directory?: OnCallDirectory;
+  registry?: ProviderRegistry;
+  metrics?: EngineMetrics;
+  /** Asks the loop for another cycle now. */
+  poke?: () => void;
+  /** Leave out delivery (tests that only look at what is queued). */
+  delivery?: boolean;
+}
+
+export interface StandardModules {
+  modules: EngineModule[];
+  delivery: DeliveryModule | null;
+}
+
+/** Heartbeat, escalation, delivery and handoffs, built from the config. */
 export function standardModules(
   config: KlaxonConfig,
-  locker: Locker,
-  directory = new OnCallDirectory(config),
-): EngineModule[] {
+  store: KlaxonDatabase,
+  opts: ModuleOptions,
+): StandardModules {
+  const directory = opts.directory ?? new OnCallDirectory(config);
   const modules: EngineModule[] = [];
-  const heartbeat = heartbeatModule(config, locker);
+  const heartbeat = heartbeatModule(config, store.locker);
   if (heartbeat) modules.push(heartbeat);
   modules.push(escalationModule({ config, directory }));
+  let delivery: DeliveryModule | null = null;
+  if (opts.delivery !== false) {
+    delivery = deliveryModule({
+      config,
+      db: store.db,
+      clock: opts.clock,
+      registry: opts.registry ?? ProviderRegistry.fromConfig(config, opts.clock),
+      metrics: opts.metrics,
+      poke: opts.poke,
+    });
+    modules.push(delivery);
+  }
   const handoffs = handoffModule(directory);
   if (handoffs) modules.push(handoffs);
-  return modules;
+  return { modules, delivery };
 }

@@ -19,6 +19,55 @@ export function pagingFor(config: KlaxonConfig, tier: Tier): PagingDecision | nu
   return { policyId: policy.escalationPolicy, urgency: policy.urgency };
 }
 
+export interface ChannelTarget {
+  channel: 'slack' | 'email' | 'pagerduty' | 'webhook';
+  address: string;
+}
+
+/**
+ * Where every incident of a service is announced, besides paging people: its Slack channel, email
+ * list, webhooks, and PagerDuty for the tiers that page. T3 reaches only Slack, email and webhooks.
+ */
+export function channelTargets(config: KlaxonConfig, serviceId: string, tier: Tier): ChannelTarget[] {
+  const notify = config.services.find((s) => s.id === serviceId)?.notify;
+  if (!notify) return [];
+  const out: ChannelTarget[] = [];
+  if (notify.slack) out.push({ channel: 'slack', address: notify.slack });
+  for (const address of notify.email) out.push({ channel: 'email', address });
+  for (const address of notify.webhooks) out.push({ channel: 'webhook', address });
+  if (notify.pagerduty && config.tiers[tier].pages)
+    out.push({ channel: 'pagerduty', address: notify.pagerduty });
+  return out;
+}
+
+/** Queues the announcements of newly opened incidents. */
+export async function announce(
+  trx: Transaction<Database>,
+  items: readonly { incidentId: number; targets: readonly ChannelTarget[] }[],
+  now: number,
+): Promise<void> {
+  const rows = items.flatMap(({ incidentId, targets }) =>
+    targets.map((t) => ({
+      incident_id: incidentId,
+      kind: 'channel',
+      user_id: '',
+      channel: t.channel,
+      address: t.address,
+      urgency: 'none',
+      step_index: null,
+      due_at: now,
+      status: 'queued' as const,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
+
 export async function startEscalations(
   trx: Transaction<Database>,
   starts: readonly { incidentId: number; decision: PagingDecision }[],
@@ -70,8 +119,39 @@ export async function stopPaging(
     .updateTable('notifications')
     .set({ status: 'canceled', updated_at: now, last_error: 'incident acknowledged or resolved' })
     .where('incident_id', 'in', ids)
+    .where('kind', '=', 'page')
     .where('status', '=', 'queued')
     .execute();
+  // Announcements that can follow the incident (Slack edits, PagerDuty ack/resolve, webhooks) get an update.
+  const announced = await trx
+    .selectFrom('notifications')
+    .select(['id', 'incident_id', 'channel', 'address'])
+    .where('incident_id', 'in', ids)
+    .where('kind', '=', 'channel')
+    .where('channel', 'in', ['slack', 'pagerduty', 'webhook'])
+    .where('status', 'not in', ['canceled', 'failed'])
+    .execute();
+  if (announced.length > 0) {
+    await trx
+      .insertInto('notifications')
+      .values(
+        announced.map((a) => ({
+          incident_id: a.incident_id,
+          kind: 'update',
+          user_id: '',
+          channel: a.channel,
+          address: a.address,
+          urgency: 'none',
+          step_index: null,
+          due_at: now,
+          status: 'queued' as const,
+          parent_id: a.id,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
   const waiting = stops.filter((s) => s.reason === 'acknowledged' && s.ackTimeoutMs !== null);
   const ending = stops.filter((s) => !waiting.includes(s));
   if (ending.length > 0) {

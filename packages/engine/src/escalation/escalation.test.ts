@@ -39,7 +39,12 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
   const useConfig = (yaml: string) => {
     config = testConfigFrom(yaml);
     queue = new IngestQueue(store, clock, { reopenWindowMs: 60 * MIN, config });
-    loop = new EngineLoop({ store, clock, modules: standardModules(config, store.locker), intervalMs: 1000 });
+    loop = new EngineLoop({
+      store,
+      clock,
+      modules: standardModules(config, store, { clock, delivery: false }).modules,
+      intervalMs: 1000,
+    });
     return config;
   };
 

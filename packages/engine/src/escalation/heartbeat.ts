@@ -9,7 +9,7 @@ import type { KlaxonConfig } from '../config/schema.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import type { Locker } from '../db/locker.ts';
 import { applyBatch } from '../incidents/apply.ts';
-import { ackTimeoutFor, pagingFor, servicesInMaintenance } from './control.ts';
+import { ackTimeoutFor, channelTargets, pagingFor, servicesInMaintenance } from './control.ts';
 
 export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineModule | null {
   const hb = config.heartbeat;
@@ -65,6 +65,7 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
         paging: (tier) => pagingFor(config, tier),
         ackTimeoutMs: (tier) => ackTimeoutFor(config, tier),
         maintenance: await servicesInMaintenance(trx, config, t),
+        channels: (serviceId, tier) => channelTargets(config, serviceId, tier),
       });
     },
   };

@@ -11,6 +11,7 @@ import { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
+import type { ProviderRegistry } from '../notifications/registry.ts';
 import { onCallRoutes } from '../schedules/routes.ts';
 import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
 import { Credentials } from './auth.ts';
@@ -25,6 +26,10 @@ export interface AppDeps {
   /** Collect Node process metrics too (off in tests that build many apps). */
   processMetrics?: boolean;
   directory?: OnCallDirectory;
+  /** Delivery providers, for the inbound webhooks (Twilio, Slack) that verify their signatures. */
+  registry?: ProviderRegistry;
+  /** Asks the engine loop for a cycle now. */
+  poke?: () => void;
 }
 
 export interface KlaxonApp {

@@ -6,7 +6,13 @@
 import type { Transaction } from 'kysely';
 import { higherTier, tierOf, type IngestItem } from '../alerts/alert.ts';
 import type { Tier } from '../config/schema.ts';
-import { startEscalations, stopPaging, type PagingDecision } from '../escalation/control.ts';
+import {
+  announce,
+  startEscalations,
+  stopPaging,
+  type ChannelTarget,
+  type PagingDecision,
+} from '../escalation/control.ts';
 import type { Locker } from '../db/locker.ts';
 import type { AlertRow, Database, IncidentRow, NewAlertRow, NewIncidentEventRow } from '../db/tables.ts';
 
@@ -39,6 +45,8 @@ export interface ApplyOptions {
   maintenance?: ReadonlySet<string>;
   /** Alerts with this alertname are heartbeats (the Watchdog), not incidents. */
   heartbeatName?: string;
+  /** Where a new incident of a service and tier is announced (Slack, email, webhooks, PagerDuty). */
+  channels?: (serviceId: string, tier: Tier) => ChannelTarget[];
 }
 
 interface IncidentState {
@@ -502,8 +510,13 @@ function planPaging(state: BatchState, opts: ApplyOptions) {
   const starts: { incidentId: number; decision: PagingDecision }[] = [];
   const stops: { incidentId: number; reason: 'acknowledged' | 'resolved'; ackTimeoutMs: number | null }[] =
     [];
+  const announcements: { incidentId: number; targets: ChannelTarget[] }[] = [];
   for (const inc of touched) {
     const tier = inc.row.tier as Tier;
+    if (inc.isNew && opts.channels) {
+      const targets = opts.channels(inc.row.service_id, tier);
+      if (targets.length > 0) announcements.push({ incidentId: inc.row.id, targets });
+    }
     if (inc.paging === 'start' && inc.row.state === 'triggered') {
       const decision = opts.paging?.(tier) ?? null;
       if (!decision) continue;
@@ -534,6 +547,7 @@ function planPaging(state: BatchState, opts: ApplyOptions) {
   }
   return {
     async write(trx: Transaction<Database>) {
+      await announce(trx, announcements, opts.now);
       await startEscalations(trx, starts, opts.now);
       await stopPaging(trx, stops, opts.now);
     },

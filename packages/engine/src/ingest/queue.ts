@@ -7,7 +7,7 @@ import type { IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
-import { ackTimeoutFor, pagingFor, servicesInMaintenance } from '../escalation/control.ts';
+import { ackTimeoutFor, channelTargets, pagingFor, servicesInMaintenance } from '../escalation/control.ts';
 import { applyBatch, type ApplyOptions, type ApplyResult } from '../incidents/apply.ts';
 
 interface Pending {
@@ -104,6 +104,7 @@ export class IngestQueue {
           opts.ackTimeoutMs = (tier) => ackTimeoutFor(config, tier);
           opts.maintenance = await servicesInMaintenance(trx, config, now);
           opts.heartbeatName = config.heartbeat?.alertname;
+          opts.channels = (serviceId, tier) => channelTargets(config, serviceId, tier);
         }
         return applyBatch(trx, this.#store.locker, items, opts);
       }),

@@ -12,6 +12,8 @@ export interface EngineMetrics {
   readonly ingestRejected: Counter<'source' | 'code'>;
   readonly ingestDuration: Histogram<'source'>;
   readonly incidentsOpened: Counter<'tier' | 'service'>;
+  readonly notifications: Counter<'channel' | 'outcome'>;
+  readonly notificationLatency: Histogram<'channel'>;
 }
 
 export function createMetrics(db: Kysely<Database>, opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
@@ -53,6 +55,19 @@ export function createMetrics(db: Kysely<Database>, opts: { defaultMetrics?: boo
       help: 'Time from an ingest request arriving to its alerts being durably stored.',
       labelNames: ['source'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'klaxon_notifications_total',
+      help: 'Notification attempts by channel and outcome (sent, failed, retry, rate_limited, canceled).',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    notificationLatency: new Histogram({
+      name: 'klaxon_notification_latency_seconds',
+      help: 'From a notification falling due to its provider accepting it.',
+      labelNames: ['channel'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     incidentsOpened: new Counter({

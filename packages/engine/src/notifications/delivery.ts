@@ -1,0 +1,388 @@
+/**
+ * The delivery pipeline, as an engine module over the `notifications` rows. A tick claims the rows that
+ * are due (queued → sending) in its transaction; after the commit each is sent through its channel's
+ * providers in failover order, each attempt with a timeout. Success marks it sent; when every provider
+ * fails it is retried with exponential backoff and jitter (honouring Retry-After) until `maxAttempts`,
+ * then marked failed, and if that leaves a paged person with no channel that worked, the escalation moves
+ * on at once. Every attempt is a timeline event and a `klaxon_notifications_total` sample. A row left in
+ * `sending` by a crash is claimed again once stale: delivery is at least once.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock/clock.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
+import type { Database, NotificationRow } from '../db/tables.ts';
+import type { EngineModule } from '../engine/loop.ts';
+import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
+import type { EngineMetrics } from '../metrics/metrics.ts';
+import { composeMessage } from './compose.ts';
+import {
+  ProviderError,
+  type DeliveryChannel,
+  type NotificationProvider,
+  type OutboundMessage,
+  type SendResult,
+} from './provider.ts';
+import type { ProviderRegistry } from './registry.ts';
+
+const CLAIM = 200;
+const PAGING_CHANNELS = new Set(['voice', 'sms', 'push']);
+
+export interface DeliveryDeps {
+  config: KlaxonConfig;
+  db: Kysely<Database>;
+  clock: Clock;
+  registry: ProviderRegistry;
+  metrics?: Pick<EngineMetrics, 'notifications' | 'notificationLatency'>;
+  /** Asks the engine for a cycle now (an escalation was moved forward). */
+  poke?: () => void;
+  /** Random source for jitter; injectable for tests. */
+  random?: () => number;
+}
+
+export interface DeliveryModule extends EngineModule {
+  /** Resolves when every delivery started so far has finished. */
+  drain(): Promise<void>;
+}
+
+export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
+  const inflight = new Set<Promise<void>>();
+  const n = deps.config.notifications;
+  const timeoutMs = n.timeoutSeconds * 1000;
+  const staleMs = timeoutMs * Math.max(1, deps.registry.providers.length) + 60_000;
+  return {
+    name: 'delivery',
+    async tick({ trx, now, rowLocks, afterCommit }) {
+      const t = now.getTime();
+      let q = trx
+        .selectFrom('notifications')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'queued'), eb('due_at', '<=', t)]),
+            eb.and([eb('status', '=', 'sending'), eb('updated_at', '<', t - staleMs)]),
+          ]),
+        )
+        .orderBy('due_at')
+        .limit(CLAIM);
+      if (rowLocks) q = q.forUpdate().skipLocked();
+      const rows = await q.execute();
+      if (rows.length === 0) return;
+      await trx
+        .updateTable('notifications')
+        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: t }))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      const claimed = rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
+      afterCommit(() => {
+        const p = deliverAll(deps, claimed).catch(() => undefined);
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      });
+    },
+    async drain() {
+      while (inflight.size > 0) await Promise.all([...inflight]);
+    },
+  };
+}
+
+async function deliverAll(deps: DeliveryDeps, rows: NotificationRow[]): Promise<void> {
+  const ids = [...new Set(rows.map((r) => r.incident_id).filter((id): id is number => id !== null))];
+  const incidents = new Map<number, IncidentDto>();
+  const alerts = new Map<number, AlertDto[]>();
+  if (ids.length > 0) {
+    for (const r of await deps.db.selectFrom('incidents').selectAll().where('id', 'in', ids).execute())
+      incidents.set(r.id, toIncidentDto(r));
+    for (const a of await deps.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('incident_id', 'in', ids)
+      .orderBy('id')
+      .execute()) {
+      const list = alerts.get(a.incident_id!) ?? [];
+      if (list.length < 5) list.push(toAlertDto(a));
+      alerts.set(a.incident_id!, list);
+    }
+  }
+  await Promise.all(
+    rows.map(async (row) => {
+      const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
+      try {
+        await deliverOne(
+          deps,
+          row,
+          composeMessage(deps.config, row, incident, alerts.get(row.incident_id ?? -1) ?? []),
+        );
+      } catch (err) {
+        // A bug or a database error: put the row back for the next tick rather than lose it.
+        await deps.db
+          .updateTable('notifications')
+          .set({
+            status: 'queued',
+            last_error: `internal: ${(err as Error).message}`.slice(0, 500),
+            updated_at: deps.clock.now().getTime(),
+          })
+          .where('id', '=', row.id)
+          .execute()
+          .catch(() => undefined);
+      }
+    }),
+  );
+}
+
+async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: OutboundMessage): Promise<void> {
+  const { db, clock, config } = deps;
+  const channel = row.channel as DeliveryChannel;
+  const count = (outcome: string) => deps.metrics?.notifications.inc({ channel, outcome });
+  const finish = async (status: 'canceled' | 'failed', reason: string) => {
+    await db
+      .updateTable('notifications')
+      .set({ status, last_error: reason, updated_at: clock.now().getTime() })
+      .where('id', '=', row.id)
+      .execute();
+    count(status);
+    await event(db, row, clock.now().getTime(), `notification.${status}`, `${describe(row)}: ${reason}`, {
+      notificationId: row.id,
+      channel,
+      reason,
+    });
+  };
+
+  if (msg.incident?.tier === 'T3' && PAGING_CHANNELS.has(channel))
+    return finish('canceled', 'T3 never pages a phone or a push');
+  if (row.kind === 'page' && msg.incident?.state !== 'triggered' && msg.incident) {
+    return finish('canceled', `the incident is ${msg.incident.state}`);
+  }
+  const limit = (
+    config.notifications.rateLimits as Partial<Record<string, { max: number; windowMinutes: number }>>
+  )[channel];
+  if (limit && row.kind === 'page') {
+    const since = clock.now().getTime() - limit.windowMinutes * 60_000;
+    const recent = await db
+      .selectFrom('notifications')
+      .select(db.fn.countAll<number>().as('n'))
+      .where('channel', '=', channel)
+      .where('address', '=', row.address)
+      .where('status', 'in', ['sent', 'delivered'])
+      .where('sent_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    if (Number(recent.n) >= limit.max) {
+      count('rate_limited');
+      await finishFailed(
+        deps,
+        row,
+        `rate limited: ${limit.max} ${channel} per ${limit.windowMinutes} min to ${row.address}`,
+      );
+      return;
+    }
+  }
+
+  let chain: NotificationProvider[] = deps.registry.chain(channel, row.address);
+  let previous: SendResult | null = null;
+  if (row.kind === 'update') {
+    const parent =
+      row.parent_id !== null
+        ? await db.selectFrom('notifications').selectAll().where('id', '=', row.parent_id).executeTakeFirst()
+        : undefined;
+    if (!parent || parent.status !== 'sent')
+      return finish(
+        'canceled',
+        'the announcement it updates was not sent; it carries the current state when it is',
+      );
+    if (channel === 'slack') {
+      const p = parent.provider ? deps.registry.get(parent.provider) : undefined;
+      chain = p?.update ? [p] : [];
+      previous = {
+        providerId: parent.provider_id ?? undefined,
+        providerRef: parent.provider_ref ?? undefined,
+      };
+    }
+  }
+  if (chain.length === 0) {
+    await finishFailed(
+      deps,
+      row,
+      `no provider is configured for ${channel}${row.channel === 'push' ? ` addresses like ${row.address.split(':')[0]}:` : ''}; add one under notifications.providers`,
+    );
+    count('failed');
+    return;
+  }
+
+  const errors: ProviderError[] = [];
+  for (const provider of chain) {
+    const started = clock.now().getTime();
+    try {
+      const signal = AbortSignal.timeout(config.notifications.timeoutSeconds * 1000);
+      const result =
+        previous && provider.update
+          ? (await provider.update(msg, previous, signal), previous)
+          : await provider.send(msg, signal);
+      const sentAt = clock.now().getTime();
+      await db
+        .updateTable('notifications')
+        .set({
+          status: 'sent',
+          provider: provider.id,
+          provider_id: result.providerId ?? null,
+          provider_ref: result.providerRef ?? null,
+          sent_at: sentAt,
+          latency_ms: sentAt - row.due_at,
+          last_error: errors.length
+            ? errors
+                .map((e) => e.message)
+                .join('; ')
+                .slice(0, 500)
+            : null,
+          updated_at: sentAt,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      count('sent');
+      deps.metrics?.notificationLatency.observe({ channel }, Math.max(0, sentAt - row.due_at) / 1000);
+      await event(
+        db,
+        row,
+        sentAt,
+        'notification.sent',
+        `${describe(row)} via ${provider.id} (${sentAt - started} ms)`,
+        {
+          notificationId: row.id,
+          channel,
+          provider: provider.id,
+          attempt: row.attempts,
+          latencyMs: sentAt - started,
+        },
+      );
+      return;
+    } catch (err) {
+      const e = toProviderError(err);
+      errors.push(e);
+      count('failed');
+      const at = clock.now().getTime();
+      await event(
+        db,
+        row,
+        at,
+        'notification.failed',
+        `${describe(row)} via ${provider.id} failed: ${e.message}`,
+        {
+          notificationId: row.id,
+          channel,
+          provider: provider.id,
+          attempt: row.attempts,
+          latencyMs: at - started,
+          status: e.status ?? null,
+          retryable: e.retryable,
+        },
+      );
+    }
+  }
+  const retryable = errors.some((e) => e.retryable);
+  if (retryable && row.attempts < config.notifications.maxAttempts) {
+    const n = config.notifications;
+    const backoff = Math.min(n.retryMaxSeconds * 1000, n.retryBaseSeconds * 1000 * 2 ** (row.attempts - 1));
+    const jittered = backoff * (0.5 + (deps.random ?? Math.random)() * 0.5);
+    const asked = Math.max(0, ...errors.map((e) => e.retryAfterMs ?? 0));
+    const dueAt = clock.now().getTime() + Math.max(jittered, asked);
+    await db
+      .updateTable('notifications')
+      .set({
+        status: 'queued',
+        due_at: dueAt,
+        last_error: errors
+          .map((e) => e.message)
+          .join('; ')
+          .slice(0, 500),
+        updated_at: clock.now().getTime(),
+      })
+      .where('id', '=', row.id)
+      .execute();
+    count('retry');
+    return;
+  }
+  await finishFailed(deps, row, errors.map((e) => e.message).join('; '));
+}
+
+/** Marks a notification failed; if the person it paged now has no channel that worked, escalates at once. */
+async function finishFailed(deps: DeliveryDeps, row: NotificationRow, reason: string): Promise<void> {
+  const { db, clock } = deps;
+  const t = clock.now().getTime();
+  await db
+    .updateTable('notifications')
+    .set({ status: 'failed', last_error: reason.slice(0, 500), updated_at: t })
+    .where('id', '=', row.id)
+    .execute();
+  if (row.kind !== 'page' || row.incident_id === null || row.step_index === null) return;
+  const siblings = await db
+    .selectFrom('notifications')
+    .select('status')
+    .where('incident_id', '=', row.incident_id)
+    .where('user_id', '=', row.user_id)
+    .where('step_index', '=', row.step_index)
+    .where('kind', '=', 'page')
+    .where('due_at', '<=', t)
+    .execute();
+  if (siblings.some((s) => s.status !== 'failed')) return;
+  const moved = await db
+    .updateTable('escalations')
+    .set({ next_at: t, updated_at: t })
+    .where('incident_id', '=', row.incident_id)
+    .where('state', '=', 'active')
+    .where('step_index', '=', row.step_index + 1)
+    .where('next_at', '>', t)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) > 0) {
+    await event(
+      db,
+      row,
+      t,
+      'escalation.unreachable',
+      `Every channel to ${row.user_id} failed; escalating to the next step now`,
+      {
+        user: row.user_id,
+        step: row.step_index,
+      },
+    );
+    deps.poke?.();
+  }
+}
+
+function toProviderError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  const e = err as Error;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return new ProviderError('timed out', { retryable: true });
+  // Network failures (refused, reset, DNS) surface from fetch as TypeError: worth another try.
+  return new ProviderError(e.message || String(err), { retryable: true });
+}
+
+function describe(row: NotificationRow): string {
+  const who = row.user_id ? ` to ${row.user_id}` : '';
+  const what = row.kind === 'update' ? 'update' : row.kind === 'channel' ? 'announcement' : row.kind;
+  return `${row.channel} ${what}${who} (${row.address})`;
+}
+
+async function event(
+  db: Kysely<Database>,
+  row: NotificationRow,
+  at: number,
+  kind: string,
+  message: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  if (row.incident_id === null) return;
+  await db
+    .insertInto('incident_events')
+    .values({
+      incident_id: row.incident_id,
+      at,
+      kind,
+      actor: 'klaxon:delivery',
+      message,
+      data: JSON.stringify(data),
+    })
+    .execute();
+}
