@@ -11,6 +11,7 @@ import { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
+import { inboundRoutes } from '../notifications/inbound.ts';
 import type { ProviderRegistry } from '../notifications/registry.ts';
 import { onCallRoutes } from '../schedules/routes.ts';
 import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
 
   ingestRoutes(app, { config, credentials, queue, metrics });
   incidentRoutes(app, { config, store, clock, credentials });
+  inboundRoutes(app, { config, store, clock, poke: deps.poke });
   onCallRoutes(app, {
     config,
     store,
