@@ -3,7 +3,7 @@
 # Prometheus with promtool, and Alertmanager with amtool. Debian 12, as root. Safe to run again.
 set -euo pipefail
 
-packages=(postgresql prometheus prometheus-alertmanager)
+packages=(postgresql prometheus prometheus-alertmanager openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

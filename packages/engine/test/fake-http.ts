@@ -3,13 +3,20 @@
  * every request exactly as received so tests can assert URLs, headers, bodies and signatures, and answers
  * with whatever the test scripts.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes, for binary payloads. */
+  raw: Buffer;
 }
 
 export type FakeHandler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
@@ -32,12 +39,45 @@ export const json = (
   res.end(JSON.stringify(body));
 };
 
+/** A self-signed certificate for 127.0.0.1, made with the openssl command. */
+export function selfSignedCert(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-cert-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+  };
+}
+
 export async function startFake(
   handler: FakeHandler = (_req, res) => json(res, 200, {}),
+  opts: { tls?: { key: string; cert: string } } = {},
 ): Promise<FakeServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -46,16 +86,18 @@ export async function startFake(
         path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString(),
+        raw: Buffer.concat(chunks),
       };
       requests.push(recorded);
       void Promise.resolve(current(recorded, res)).catch(() => res.destroy());
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   if (!addr || typeof addr !== 'object') throw new Error('fake server has no port');
   return {
-    url: `http://127.0.0.1:${addr.port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${addr.port}`,
     requests,
     respond: (h) => (current = h),
     close: () =>

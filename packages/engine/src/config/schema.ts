@@ -343,6 +343,13 @@ const provider = z.discriminatedUnion('type', [
   z.strictObject({ id, type: z.literal('webhook'), url: z.url(), secret }),
   z.strictObject({
     id,
+    type: z.literal('webpush'),
+    publicKey: secret.describe('VAPID public key (npx web-push generate-vapid-keys).'),
+    privateKey: secret,
+    subject: z.string().regex(/^(mailto:|https:)/, 'use a mailto: or https: contact'),
+  }),
+  z.strictObject({
+    id,
     type: z.literal('outbox'),
     path: z.string().min(1).describe('File every message is appended to, one JSON line each.'),
     channels: z.array(z.enum(['voice', 'sms', 'push', 'email', 'slack', 'webhook', 'pagerduty'])).optional(),

@@ -10,6 +10,7 @@ import { smtpProvider } from './providers/smtp.ts';
 import { twilioProvider } from './providers/twilio.ts';
 import { vonageProvider } from './providers/vonage.ts';
 import { webhookProvider } from './providers/webhook.ts';
+import { webPushProvider } from './providers/webpush.ts';
 
 export type ProviderConfig = KlaxonConfig['notifications']['providers'][number];
 
@@ -55,6 +56,14 @@ export function buildProvider(p: ProviderConfig, config: KlaxonConfig, clock: Cl
         url: p.url,
         secret: p.secret,
         now: () => clock.now().getTime() / 1000,
+      });
+    case 'webpush':
+      return webPushProvider({
+        id: p.id,
+        publicKey: p.publicKey,
+        privateKey: p.privateKey,
+        subject: p.subject,
+        timeoutMs,
       });
     case 'outbox':
       return outboxProvider({
