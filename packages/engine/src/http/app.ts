@@ -12,6 +12,8 @@ import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.
 import { incidentRoutes } from '../incidents/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { inboundRoutes } from '../notifications/inbound.ts';
+import { computeAnalytics } from '../analytics/analytics.ts';
+import { analyticsRoutes } from '../analytics/routes.ts';
 import type { ProviderRegistry } from '../notifications/registry.ts';
 import { onCallRoutes } from '../schedules/routes.ts';
 import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
@@ -49,7 +51,13 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const metrics = createMetrics(store.db, { defaultMetrics: deps.processMetrics ?? true });
+  const metrics = createMetrics(store.db, {
+    defaultMetrics: deps.processMetrics ?? true,
+    analytics: () => {
+      const now = clock.now().getTime();
+      return computeAnalytics(store.db, config, now - 7 * 86_400_000, now);
+    },
+  });
   const queue = new IngestQueue(store, clock, {
     reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
     config,
@@ -118,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   ingestRoutes(app, { config, credentials, queue, metrics });
   incidentRoutes(app, { config, store, clock, credentials });
   inboundRoutes(app, { config, store, clock, poke: deps.poke });
+  analyticsRoutes(app, { config, store, clock, credentials });
   onCallRoutes(app, {
     config,
     store,

@@ -1,0 +1,59 @@
+/** `GET /api/v1/analytics`: the on-call health figures for a range. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
+import type { KlaxonDatabase } from '../db/database.ts';
+import { requireRole, type Credentials } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
+import { computeAnalytics } from './analytics.ts';
+
+const time = z.iso.datetime({ offset: true, error: 'use an ISO 8601 date-time, e.g. 2026-03-01T00:00:00Z' });
+const query = z.strictObject({
+  from: time.optional().describe('Default: 7 days before `to`.'),
+  to: time.optional().describe('Default: now.'),
+});
+const figures = z.object({
+  incidents: z.number(),
+  alertsReceived: z.number(),
+  pagesSent: z.number(),
+  noiseRatio: z.number().nullable(),
+  mttaSeconds: z.number().nullable(),
+  mttrSeconds: z.number().nullable(),
+  t1AckedWithin5m: z.number().nullable(),
+});
+
+export function analyticsRoutes(
+  app: FastifyInstance,
+  deps: { config: KlaxonConfig; store: KlaxonDatabase; clock: Clock; credentials: Credentials },
+): void {
+  app.get(
+    '/api/v1/analytics',
+    {
+      schema: {
+        summary: 'MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service',
+        tags: ['analytics'],
+        security: [{ bearer: [] }],
+        querystring: query,
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            total: figures,
+            byTier: z.record(z.string(), figures),
+            byService: z.record(z.string(), figures),
+            offHoursPages: z.array(z.object({ user: z.string(), pages: z.number() })),
+          }),
+        },
+      },
+      preValidation: requireRole(deps.credentials, 'viewer'),
+    },
+    async (req) => {
+      const q = req.query as z.output<typeof query>;
+      const to = q.to ? Date.parse(q.to) : deps.clock.now().getTime();
+      const from = q.from ? Date.parse(q.from) : to - 7 * 86_400_000;
+      if (to <= from) throw new ApiError('invalid_query', 'to must be after from.');
+      return computeAnalytics(deps.store.db, deps.config, from, to);
+    },
+  );
+}
