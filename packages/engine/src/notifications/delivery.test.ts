@@ -456,4 +456,96 @@ describe('notification delivery', () => {
       dedup_key: `klaxon-${id}`,
     });
   });
+
+  it('serves the call script as TwiML, and acts on the key pressed: 1 acknowledges, 2 escalates now', async () => {
+    const id = await fire(
+      { alertname: 'G', service: 'kafka', tier: 'T1' },
+      { summary: 'Game API 5xx at 7%' },
+      'f-voice',
+    );
+    await cycle();
+    const call = (await getIncident(store, id)).notifications.find(
+      (n) => n.channel === 'voice' && n.user === 'alice',
+    )!;
+    const post = (path: string, params: Record<string, string>) =>
+      built.app.inject({
+        method: 'POST',
+        url: path,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature('twilio-token', `https://klaxon.example.com${path}`, params),
+        },
+        payload: new URLSearchParams(params).toString(),
+      });
+    const base = `/api/v1/webhooks/twilio/voice/${call.id}`;
+    const script = await post(base, { AccountSid: 'AC0123', CallSid: 'CA1' });
+    expect(script.headers['content-type']).toContain('text/xml');
+    expect(script.body).toContain(
+      `<Gather numDigits="1" action="https://klaxon.example.com${base}/gather" method="POST"`,
+    );
+    expect(script.body).toContain(`Incident ${id}, Apache Kafka: Game API 5xx at 7%`);
+    expect(script.body).toContain('Press 1 to acknowledge. Press 2 to escalate.');
+    const unsigned = await built.app.inject({
+      method: 'POST',
+      url: `${base}/gather`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'Digits=1',
+    });
+    expect(unsigned.statusCode).toBe(403);
+
+    const escalate = await post(`${base}/gather`, { AccountSid: 'AC0123', Digits: '2' });
+    expect(escalate.body).toContain('Escalating');
+    await cycle();
+    expect(
+      (await getIncident(store, id)).notifications.some((n) => n.user === 'bob' && n.status === 'sent'),
+    ).toBe(true);
+    const ack = await post(`${base}/gather`, { AccountSid: 'AC0123', Digits: '1' });
+    expect(ack.body).toContain(`Incident ${id} acknowledged`);
+    expect((await getIncident(store, id)).incident).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'voice:alice',
+    });
+  });
+
+  it('retries a failed send with backoff until it goes through', async () => {
+    let n = 0;
+    fakes.ntfy.respond((_req, res) =>
+      ++n <= 2 ? json(res, 503, { error: 'busy' }) : json(res, 200, { id: 'ok' }),
+    );
+    const id = await fire({ alertname: 'H', service: 'kafka', tier: 'T2' }, {}, 'f-retry');
+    await cycle();
+    const row = async () => (await getIncident(store, id)).notifications.find((x) => x.channel === 'push')!;
+    expect((await row()).status).toBe('queued');
+    // 5 s base, doubled per attempt, with jitter of up to half: the second try is 2.5–5 s later.
+    clock.advance(5_000);
+    await cycle();
+    expect(n).toBe(2);
+    clock.advance(10_000);
+    await cycle();
+    expect(await row()).toMatchObject({ status: 'sent', attempts: 3 });
+    expect((await timeline(id)).filter((e) => e.data.channel === 'push').map((e) => e.kind)).toEqual([
+      'notification.failed',
+      'notification.failed',
+      'notification.sent',
+    ]);
+  });
+
+  it('rate-limits calls to one phone: at most 3 in 15 minutes', async () => {
+    for (let i = 0; i < 4; i++) {
+      await fire({ alertname: `R${i}`, service: 'kafka', tier: 'T1' }, {}, `f-rate-${i}`);
+      await cycle();
+      clock.advance(MIN);
+    }
+    const calls = fakes.twilio.requests.filter(
+      (r) => r.path.endsWith('Calls.json') && form(r.body).To === '+15550000001',
+    );
+    expect(calls).toHaveLength(3);
+    const limited = await store.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('channel', '=', 'voice')
+      .where('status', '=', 'failed')
+      .execute();
+    expect(limited[0]!.last_error).toContain('rate limited: 3 voice per 15 min');
+  });
 });

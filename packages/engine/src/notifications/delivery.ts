@@ -107,27 +107,35 @@ async function deliverAll(deps: DeliveryDeps, rows: NotificationRow[]): Promise<
       alerts.set(a.incident_id!, list);
     }
   }
+  // One address at a time, so a rate limit sees the sends before it; different addresses in parallel.
+  const byAddress = new Map<string, NotificationRow[]>();
+  for (const row of rows) {
+    const key = `${row.channel}|${row.address}`;
+    byAddress.set(key, [...(byAddress.get(key) ?? []), row]);
+  }
   await Promise.all(
-    rows.map(async (row) => {
-      const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
-      try {
-        await deliverOne(
-          deps,
-          row,
-          composeMessage(deps.config, row, incident, alerts.get(row.incident_id ?? -1) ?? []),
-        );
-      } catch (err) {
-        // A bug or a database error: put the row back for the next tick rather than lose it.
-        await deps.db
-          .updateTable('notifications')
-          .set({
-            status: 'queued',
-            last_error: `internal: ${(err as Error).message}`.slice(0, 500),
-            updated_at: deps.clock.now().getTime(),
-          })
-          .where('id', '=', row.id)
-          .execute()
-          .catch(() => undefined);
+    [...byAddress.values()].map(async (group) => {
+      for (const row of group) {
+        const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
+        try {
+          await deliverOne(
+            deps,
+            row,
+            composeMessage(deps.config, row, incident, alerts.get(row.incident_id ?? -1) ?? []),
+          );
+        } catch (err) {
+          // A bug or a database error: put the row back for the next tick rather than lose it.
+          await deps.db
+            .updateTable('notifications')
+            .set({
+              status: 'queued',
+              last_error: `internal: ${(err as Error).message}`.slice(0, 500),
+              updated_at: deps.clock.now().getTime(),
+            })
+            .where('id', '=', row.id)
+            .execute()
+            .catch(() => undefined);
+        }
       }
     }),
   );
