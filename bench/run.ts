@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchIngest, ingestMarkdown } from './ingest.ts';
 import { describeMachine } from './machine.ts';
+import { benchNotify, notifyMarkdown } from './notify.ts';
 import { benchTimers, timersMarkdown } from './timers.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
@@ -26,6 +27,11 @@ const SUITES: Suite[] = [
     id: 'timers',
     title: 'Escalation timer precision with 10,000 open incidents (issue 3)',
     run: async (log) => timersMarkdown(await benchTimers(log)),
+  },
+  {
+    id: 'notify',
+    title: 'Notification latency: alert accepted → first provider request (issue 4)',
+    run: async (log) => notifyMarkdown(await benchNotify(log)),
   },
 ];
 

@@ -6,7 +6,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { KlaxonConfig, Urgency } from '../config/schema.ts';
-import type { Database, EscalationRow, NewIncidentEventRow, NewNotificationRow } from '../db/tables.ts';
+import type { Database, EscalationsTable, NewIncidentEventRow, NewNotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
 
@@ -52,12 +52,13 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
       const notifications: NewNotificationRow[] = [];
       const events: NewIncidentEventRow[] = [];
       const retriggered: number[] = [];
+      const moves = new RowMoves();
 
       for (const row of due) {
         const incident = incidents.get(row.incident_id);
         const policy = policies.get(row.policy_id);
         if (!incident || incident.state === 'resolved' || !policy) {
-          await finish(trx, row, 'done', t);
+          moves.add(row.incident_id, { state: 'done', next_at: null, updated_at: t });
           continue;
         }
         let step = row.step_index;
@@ -77,12 +78,12 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
           step = 0;
           cycle = 0;
         } else if (incident.state === 'acknowledged') {
-          await finish(trx, row, 'canceled', t);
+          moves.add(row.incident_id, { state: 'canceled', next_at: null, updated_at: t });
           continue;
         }
         const spec = policy.steps[step];
         if (!spec) {
-          await finish(trx, row, 'done', t);
+          moves.add(row.incident_id, { state: 'done', next_at: null, updated_at: t });
           continue;
         }
         const resolved = deps.directory.resolveTargets(spec.targets, t, overrides);
@@ -152,21 +153,26 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
             nextStep = 0;
             nextCycle = cycle + 1;
           } else {
-            await trx
-              .updateTable('escalations')
-              .set({ step_index: step, cycle, state: 'done', next_at: null, updated_at: t })
-              .where('incident_id', '=', row.incident_id)
-              .execute();
+            moves.add(row.incident_id, {
+              step_index: step,
+              cycle,
+              state: 'done',
+              next_at: null,
+              updated_at: t,
+            });
             continue;
           }
         }
         const nextAt = users.length > 0 ? t + spec.escalateAfterMinutes * 60_000 : t;
-        await trx
-          .updateTable('escalations')
-          .set({ step_index: nextStep, cycle: nextCycle, state: 'active', next_at: nextAt, updated_at: t })
-          .where('incident_id', '=', row.incident_id)
-          .execute();
+        moves.add(row.incident_id, {
+          step_index: nextStep,
+          cycle: nextCycle,
+          state: 'active',
+          next_at: nextAt,
+          updated_at: t,
+        });
       }
+      await moves.write(trx);
       if (retriggered.length > 0) {
         await trx
           .updateTable('incidents')
@@ -192,17 +198,34 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
   };
 }
 
-async function finish(
-  trx: Transaction<Database>,
-  row: EscalationRow,
-  state: 'done' | 'canceled',
-  t: number,
-): Promise<void> {
-  await trx
-    .updateTable('escalations')
-    .set({ state, next_at: null, updated_at: t })
-    .where('incident_id', '=', row.incident_id)
-    .execute();
+type EscalationMove = Pick<EscalationsTable, 'state' | 'next_at' | 'updated_at'> &
+  Partial<Pick<EscalationsTable, 'step_index' | 'cycle'>>;
+
+/**
+ * Escalation rows moved by one tick, grouped by their new values: the rows of a tick mostly move alike
+ * (same next step, same due time), so a few UPDATE … WHERE incident_id IN (…) statements cover them all.
+ */
+class RowMoves {
+  readonly #groups = new Map<string, { set: EscalationMove; ids: number[] }>();
+
+  add(incidentId: number, set: EscalationMove): void {
+    const key = JSON.stringify(set);
+    const group = this.#groups.get(key);
+    if (group) group.ids.push(incidentId);
+    else this.#groups.set(key, { set, ids: [incidentId] });
+  }
+
+  async write(trx: Transaction<Database>): Promise<void> {
+    for (const { set, ids } of this.#groups.values()) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await trx
+          .updateTable('escalations')
+          .set(set)
+          .where('incident_id', 'in', ids.slice(i, i + 500))
+          .execute();
+      }
+    }
+  }
 }
 
 function event(

@@ -7,10 +7,10 @@
  * on at once. Every attempt is a timeline event and a `klaxon_notifications_total` sample. A row left in
  * `sending` by a crash is claimed again once stale: delivery is at least once.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
-import type { Database, NotificationRow } from '../db/tables.ts';
+import type { Database, NewIncidentEventRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
@@ -107,10 +107,11 @@ async function deliverAll(deps: DeliveryDeps, rows: NotificationRow[]): Promise<
       alerts.set(a.incident_id!, list);
     }
   }
-  // One address at a time, so a rate limit sees the sends before it; different addresses in parallel.
+  // One address at a time where a rate limit applies, so it sees the sends before it; all else in parallel.
+  const limits = deps.config.notifications.rateLimits as Partial<Record<string, unknown>>;
   const byAddress = new Map<string, NotificationRow[]>();
   for (const row of rows) {
-    const key = `${row.channel}|${row.address}`;
+    const key = limits[row.channel] ? `${row.channel}|${row.address}` : `#${row.id}`;
     byAddress.set(key, [...(byAddress.get(key) ?? []), row]);
   }
   await Promise.all(
@@ -220,6 +221,13 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
   }
 
   const errors: ProviderError[] = [];
+  // Attempt events are written with the outcome, in one transaction: one commit per notification.
+  const attempts: NewIncidentEventRow[] = [];
+  const joined = () =>
+    errors
+      .map((e) => e.message)
+      .join('; ')
+      .slice(0, 500);
   for (const provider of chain) {
     const started = clock.now().getTime();
     try {
@@ -229,54 +237,48 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
           ? (await provider.update(msg, previous, signal), previous)
           : await provider.send(msg, signal);
       const sentAt = clock.now().getTime();
-      await db
-        .updateTable('notifications')
-        .set({
-          status: 'sent',
-          provider: provider.id,
-          provider_id: result.providerId ?? null,
-          provider_ref: result.providerRef ?? null,
-          sent_at: sentAt,
-          latency_ms: sentAt - row.due_at,
-          last_error: errors.length
-            ? errors
-                .map((e) => e.message)
-                .join('; ')
-                .slice(0, 500)
-            : null,
-          updated_at: sentAt,
-        })
-        .where('id', '=', row.id)
-        .execute();
+      attempts.push(
+        eventRow(
+          row,
+          sentAt,
+          'notification.sent',
+          `${describe(row)} via ${provider.id} (${sentAt - started} ms)`,
+          {
+            notificationId: row.id,
+            channel,
+            provider: provider.id,
+            attempt: row.attempts,
+            latencyMs: sentAt - started,
+          },
+        ),
+      );
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('notifications')
+          .set({
+            status: 'sent',
+            provider: provider.id,
+            provider_id: result.providerId ?? null,
+            provider_ref: result.providerRef ?? null,
+            sent_at: sentAt,
+            latency_ms: sentAt - row.due_at,
+            last_error: errors.length ? joined() : null,
+            updated_at: sentAt,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        await insertEvents(trx, attempts);
+      });
       count('sent');
       deps.metrics?.notificationLatency.observe({ channel }, Math.max(0, sentAt - row.due_at) / 1000);
-      await event(
-        db,
-        row,
-        sentAt,
-        'notification.sent',
-        `${describe(row)} via ${provider.id} (${sentAt - started} ms)`,
-        {
-          notificationId: row.id,
-          channel,
-          provider: provider.id,
-          attempt: row.attempts,
-          latencyMs: sentAt - started,
-        },
-      );
       return;
     } catch (err) {
       const e = toProviderError(err);
       errors.push(e);
       count('failed');
       const at = clock.now().getTime();
-      await event(
-        db,
-        row,
-        at,
-        'notification.failed',
-        `${describe(row)} via ${provider.id} failed: ${e.message}`,
-        {
+      attempts.push(
+        eventRow(row, at, 'notification.failed', `${describe(row)} via ${provider.id} failed: ${e.message}`, {
           notificationId: row.id,
           channel,
           provider: provider.id,
@@ -284,7 +286,7 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
           latencyMs: at - started,
           status: e.status ?? null,
           retryable: e.retryable,
-        },
+        }),
       );
     }
   }
@@ -295,23 +297,19 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
     const jittered = backoff * (0.5 + (deps.random ?? Math.random)() * 0.5);
     const asked = Math.max(0, ...errors.map((e) => e.retryAfterMs ?? 0));
     const dueAt = clock.now().getTime() + Math.max(jittered, asked);
-    await db
-      .updateTable('notifications')
-      .set({
-        status: 'queued',
-        due_at: dueAt,
-        last_error: errors
-          .map((e) => e.message)
-          .join('; ')
-          .slice(0, 500),
-        updated_at: clock.now().getTime(),
-      })
-      .where('id', '=', row.id)
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('notifications')
+        .set({ status: 'queued', due_at: dueAt, last_error: joined(), updated_at: clock.now().getTime() })
+        .where('id', '=', row.id)
+        .execute();
+      await insertEvents(trx, attempts);
+    });
     count('retry');
     return;
   }
-  await finishFailed(deps, row, errors.map((e) => e.message).join('; '));
+  await insertEvents(db, attempts);
+  await finishFailed(deps, row, joined());
 }
 
 /** Marks a notification failed; if the person it paged now has no channel that worked, escalates at once. */
@@ -373,6 +371,31 @@ function describe(row: NotificationRow): string {
   return `${row.channel} ${what}${who} (${row.address})`;
 }
 
+function eventRow(
+  row: NotificationRow,
+  at: number,
+  kind: string,
+  message: string,
+  data: Record<string, unknown>,
+): NewIncidentEventRow {
+  return {
+    incident_id: row.incident_id ?? 0,
+    at,
+    kind,
+    actor: 'klaxon:delivery',
+    message,
+    data: JSON.stringify(data),
+  };
+}
+
+async function insertEvents(
+  db: Kysely<Database> | Transaction<Database>,
+  events: NewIncidentEventRow[],
+): Promise<void> {
+  const rows = events.filter((e) => e.incident_id !== 0);
+  if (rows.length > 0) await db.insertInto('incident_events').values(rows).execute();
+}
+
 async function event(
   db: Kysely<Database>,
   row: NotificationRow,
@@ -381,16 +404,5 @@ async function event(
   message: string,
   data: Record<string, unknown>,
 ): Promise<void> {
-  if (row.incident_id === null) return;
-  await db
-    .insertInto('incident_events')
-    .values({
-      incident_id: row.incident_id,
-      at,
-      kind,
-      actor: 'klaxon:delivery',
-      message,
-      data: JSON.stringify(data),
-    })
-    .execute();
+  await insertEvents(db, [eventRow(row, at, kind, message, data)]);
 }
