@@ -57,7 +57,12 @@ async function measure(name: string, database: string | null, log: (s: string) =
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-notify-'));
   const configFile = join(dir, 'klaxon.yaml');
   writeFileSync(configFile, config(twilio.url));
-  const engine = spawnEngine({ configFile, database: database ?? join(dir, 'k.db'), port: await freePort(), logLevel: 'warn' });
+  const engine = spawnEngine({
+    configFile,
+    database: database ?? join(dir, 'k.db'),
+    port: await freePort(),
+    logLevel: 'warn',
+  });
   await engine.ready();
   const pool = new Pool(engine.url, { connections: 16 });
   const accepted = new Map<string, number>();
@@ -77,7 +82,12 @@ async function measure(name: string, database: string | null, log: (s: string) =
             method: 'POST',
             path: '/v2/enqueue',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ routing_key: KEYS.pagerduty, event_action: 'trigger', dedup_key: key, payload: { summary: key, source: 'bench', severity: 'critical' } }),
+            body: JSON.stringify({
+              routing_key: KEYS.pagerduty,
+              event_action: 'trigger',
+              dedup_key: key,
+              payload: { summary: key, source: 'bench', severity: 'critical' },
+            }),
           })
           .then(async (res) => {
             await res.body.dump();
@@ -87,15 +97,26 @@ async function measure(name: string, database: string | null, log: (s: string) =
     }
     await Promise.all(inflight);
     const deadline = performance.now() + 10_000;
-    while (arrived.size < accepted.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (arrived.size < accepted.size && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
   } finally {
     await pool.close();
     await engine.stop();
     await twilio.close();
   }
-  const lat = [...accepted.entries()].filter(([k]) => arrived.has(k)).map(([k, t]) => Math.max(0, arrived.get(k)! - t)).sort((a, b) => a - b);
+  const lat = [...accepted.entries()]
+    .filter(([k]) => arrived.has(k))
+    .map(([k, t]) => Math.max(0, arrived.get(k)! - t))
+    .sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
-  return { database: name, sent: accepted.size, paged: lat.length, p50: pct(0.5), p99: pct(0.99), max: lat[lat.length - 1] ?? NaN };
+  return {
+    database: name,
+    sent: accepted.size,
+    paged: lat.length,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    max: lat[lat.length - 1] ?? NaN,
+  };
 }
 
 export async function benchNotify(log: (s: string) => void): Promise<NotifyRow[]> {
@@ -118,6 +139,9 @@ export function notifyMarkdown(rows: NotifyRow[]): string {
     '',
     '| Database | Alerts accepted | Paged | p50 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.database} | ${r.sent.toLocaleString('en-US')} | ${r.paged.toLocaleString('en-US')} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.database} | ${r.sent.toLocaleString('en-US')} | ${r.paged.toLocaleString('en-US')} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} |`,
+    ),
   ].join('\n');
 }
