@@ -68,3 +68,25 @@ export function parseTime(value: string | undefined | null): number | null {
   if (Number.isNaN(ms) || ms <= 0) return null;
   return ms;
 }
+
+// Lone surrogates cannot be stored as UTF-8, and PostgreSQL refuses NUL in text: both become U+FFFD, so
+// what is stored is exactly what was keyed on.
+const UNSTORABLE = /[\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+function storableDeep(value: unknown): unknown {
+  if (typeof value === 'string') return storable(value);
+  if (Array.isArray(value)) return value.map(storableDeep);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storableDeep(v)]));
+  }
+  return value;
+}
+
+/** The alert with every string made storable in both databases. */
+export function storableAlert(alert: IncomingAlert): IncomingAlert {
+  return storableDeep(alert) as IncomingAlert;
+}

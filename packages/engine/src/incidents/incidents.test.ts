@@ -193,6 +193,25 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
     expect([...page1, ...page2].map((i) => i.id)).toEqual([3, 2, 1]);
   });
 
+  it('stores text that UTF-8 and PostgreSQL cannot hold (lone surrogates, NUL) as U+FFFD, and still de-duplicates', async () => {
+    const [first] = await queue.submit([
+      item({
+        dedupKey: 'k\uD800',
+        groupKey: 'g\u0000',
+        summary: 'bad \uDC00 text',
+        labels: { 'l\uD800': 'v\u0000' },
+      }),
+    ]);
+    expect(first!.outcome).toBe('opened');
+    const [again] = await queue.submit([
+      item({ dedupKey: 'k\uD800', groupKey: 'g\u0000', labels: { 'l\uD800': 'v\u0000' } }),
+    ]);
+    expect(again).toMatchObject({ outcome: 'updated', incidentId: first!.incidentId });
+    const detail = await getIncident(store, first!.incidentId!);
+    expect(detail.alerts[0]!.dedupKey).toBe('k\uFFFD');
+    expect(detail.alerts[0]!.labels).toEqual({ 'l\uFFFD': 'v\uFFFD' });
+  });
+
   it('keeps one open incident per group under many concurrent submissions', async () => {
     const submissions = Array.from({ length: 50 }, (_, i) => queue.submit([item({ dedupKey: `c${i}` })]));
     const results = (await Promise.all(submissions)).flat();

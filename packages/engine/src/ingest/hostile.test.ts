@@ -4,9 +4,18 @@
  */
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server.ts';
-import { amPayload, auth, buildTestApp, freshDatabase, KEYS, testConfig } from '../../test/helpers.ts';
+import {
+  amPayload,
+  auth,
+  buildTestApp,
+  DIALECTS,
+  freshDatabase,
+  KEYS,
+  skipPostgres,
+  testConfig,
+} from '../../test/helpers.ts';
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
 
@@ -81,13 +90,16 @@ function mutate(body: unknown, path: number[], replacement: unknown, remove: boo
   return copy;
 }
 
-describe('hostile input at every ingest endpoint', () => {
+describe.each(DIALECTS)('hostile input at every ingest endpoint on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp('sqlite');
+    if (!skipPostgres(dialect)) t = await buildTestApp(dialect);
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
+  });
+  beforeEach((ctx) => {
+    if (skipPostgres(dialect)) ctx.skip();
   });
 
   const endpoint = fc.constantFrom(...ENDPOINTS);

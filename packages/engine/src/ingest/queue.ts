@@ -3,7 +3,7 @@
  * one, so under load many alerts share one durable commit (one fsync on SQLite, one round of statements
  * on PostgreSQL). A request is answered only after the commit that holds its alerts.
  */
-import type { IngestItem } from '../alerts/alert.ts';
+import { storableAlert, type IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
@@ -43,8 +43,9 @@ export class IngestQueue {
   }
 
   /** Durably applies `items`; resolves after the commit, with one result per item. */
-  submit(items: IngestItem[]): Promise<ApplyResult[]> {
-    if (items.length === 0) return Promise.resolve([]);
+  submit(raw: IngestItem[]): Promise<ApplyResult[]> {
+    if (raw.length === 0) return Promise.resolve([]);
+    const items = raw.map((item) => ({ ...item, alert: storableAlert(item.alert) }));
     return new Promise((resolve, reject) => {
       this.#pending.push({ items, resolve, reject });
       this.#running ??= this.#run();
