@@ -71,6 +71,7 @@ export function parseTime(value: string | undefined | null): number | null {
 
 // Lone surrogates cannot be stored as UTF-8, and PostgreSQL refuses NUL in text: both become U+FFFD, so
 // what is stored is exactly what was keyed on.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be matched
 const UNSTORABLE = /[\u0000]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function storable(text: string): string {
