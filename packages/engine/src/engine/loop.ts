@@ -35,6 +35,8 @@ export interface EngineModule {
   readonly name: string;
   /** Must be safe to run twice and to run after a crash part-way through. */
   tick(ctx: TickContext): Promise<void>;
+  /** Run at most this often (ms), however often the loop cycles; for work that is not urgent. */
+  readonly everyMs?: number;
 }
 
 export interface EngineLoopOptions {
@@ -57,6 +59,7 @@ export class EngineLoop {
   #cycle: Promise<CycleReport> | null = null;
   #stopped = true;
   #again = false;
+  readonly #lastRun = new Map<string, number>();
 
   constructor(opts: EngineLoopOptions) {
     this.#opts = { ...opts, modules: [...opts.modules] };
@@ -111,6 +114,10 @@ export class EngineLoop {
     const { store, clock, modules, onError } = this.#opts;
     const report: CycleReport = { ran: [], skipped: [], failed: [] };
     for (const module of modules) {
+      const started = clock.now().getTime();
+      if (module.everyMs && started - (this.#lastRun.get(module.name) ?? -Infinity) < module.everyMs)
+        continue;
+      this.#lastRun.set(module.name, started);
       try {
         const committed: (() => void)[] = [];
         const result = await store.locker.tryWithLock(store.db, `engine:${module.name}`, (trx) =>

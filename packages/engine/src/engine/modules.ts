@@ -37,19 +37,25 @@ export function standardModules(
   const modules: EngineModule[] = [];
   const heartbeat = heartbeatModule(config, store.locker);
   if (heartbeat) modules.push(heartbeat);
-  modules.push(escalationModule({ config, directory }));
-  let delivery: DeliveryModule | null = null;
-  if (opts.delivery !== false) {
-    delivery = deliveryModule({
+  const delivery: DeliveryModule | null =
+    opts.delivery === false
+      ? null
+      : deliveryModule({
+          config,
+          db: store.db,
+          clock: opts.clock,
+          registry: opts.registry ?? ProviderRegistry.fromConfig(config, opts.clock),
+          metrics: opts.metrics,
+          poke: opts.poke,
+        });
+  modules.push(
+    escalationModule({
       config,
-      db: store.db,
-      clock: opts.clock,
-      registry: opts.registry ?? ProviderRegistry.fromConfig(config, opts.clock),
-      metrics: opts.metrics,
-      poke: opts.poke,
-    });
-    modules.push(delivery);
-  }
+      directory,
+      dispatch: delivery ? (rows) => delivery.dispatch(rows) : undefined,
+    }),
+  );
+  if (delivery) modules.push(delivery);
   const handoffs = handoffModule(directory);
   if (handoffs) modules.push(handoffs);
   return { modules, delivery };

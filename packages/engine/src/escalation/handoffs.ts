@@ -14,6 +14,7 @@ export function handoffModule(directory: OnCallDirectory): EngineModule | null {
   if (directory.schedules.size === 0) return null;
   return {
     name: 'handoffs',
+    everyMs: 5000,
     async tick({ trx, now }) {
       const t = now.getTime();
       const overrides = await directory.overrides(trx, t - LOOKBACK_MS, t + 1);

@@ -18,6 +18,7 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
   const timeoutMs = hb.timeoutMinutes * 60_000;
   return {
     name: 'heartbeat',
+    everyMs: 5000,
     async tick({ trx, now }) {
       const t = now.getTime();
       const row = await trx

@@ -6,7 +6,13 @@
  */
 import type { Transaction } from 'kysely';
 import type { KlaxonConfig, Urgency } from '../config/schema.ts';
-import type { Database, EscalationsTable, NewIncidentEventRow, NewNotificationRow } from '../db/tables.ts';
+import type {
+  Database,
+  EscalationsTable,
+  NewIncidentEventRow,
+  NewNotificationRow,
+  NotificationRow,
+} from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
 
@@ -17,13 +23,18 @@ export interface EscalationModuleDeps {
   directory: OnCallDirectory;
   /** Called after a tick queued notifications (the delivery pipeline listens). */
   onQueued?: (count: number) => void;
+  /**
+   * Hands notifications that are due at once straight to delivery after the commit (they are written
+   * already claimed), sparing them a trip through the delivery module's next tick.
+   */
+  dispatch?: (rows: NotificationRow[]) => void;
 }
 
 export function escalationModule(deps: EscalationModuleDeps): EngineModule {
   const policies = new Map(deps.config.escalationPolicies.map((p) => [p.id, p]));
   return {
     name: 'escalation',
-    async tick({ trx, now, rowLocks }) {
+    async tick({ trx, now, rowLocks, afterCommit }) {
       const t = now.getTime();
       let q = trx
         .selectFrom('escalations')
@@ -181,12 +192,22 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
           .where('state', '=', 'acknowledged')
           .execute();
       }
-      for (let i = 0; i < notifications.length; i += 500) {
+      const immediate = deps.dispatch ? notifications.filter((n) => n.due_at <= t) : [];
+      const later = deps.dispatch ? notifications.filter((n) => n.due_at > t) : notifications;
+      const claimed: NotificationRow[] = [];
+      for (let i = 0; i < immediate.length; i += 500) {
+        const chunk = immediate
+          .slice(i, i + 500)
+          .map((n) => ({ ...n, status: 'sending' as const, attempts: 1 }));
+        claimed.push(...(await trx.insertInto('notifications').values(chunk).returningAll().execute()));
+      }
+      for (let i = 0; i < later.length; i += 500) {
         await trx
           .insertInto('notifications')
-          .values(notifications.slice(i, i + 500))
+          .values(later.slice(i, i + 500))
           .execute();
       }
+      if (claimed.length > 0) afterCommit(() => deps.dispatch!(claimed));
       for (let i = 0; i < events.length; i += 500) {
         await trx
           .insertInto('incident_events')

@@ -442,6 +442,7 @@ describe('notification delivery', () => {
       state: 'acknowledged',
       acknowledgedBy: 'slack:alice',
     });
+    clock.advance(1000);
     await cycle();
     const update = fakes.slack.requests.find((r) => r.path === '/api/chat.update')!;
     const updated = JSON.parse(update.body);

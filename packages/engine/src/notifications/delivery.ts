@@ -40,6 +40,8 @@ export interface DeliveryDeps {
 }
 
 export interface DeliveryModule extends EngineModule {
+  /** Sends rows that are already claimed (status `sending`), e.g. pages the escalation just wrote. */
+  dispatch(rows: NotificationRow[]): void;
   /** Resolves when every delivery started so far has finished. */
   drain(): Promise<void>;
 }
@@ -49,8 +51,16 @@ export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
   const n = deps.config.notifications;
   const timeoutMs = n.timeoutSeconds * 1000;
   const staleMs = timeoutMs * Math.max(1, deps.registry.providers.length) + 60_000;
+  const lanes = new Lanes(Object.keys(n.rateLimits));
+  const dispatch = (rows: NotificationRow[]) => {
+    const p = deliverAll(deps, lanes, rows).catch(() => undefined);
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
   return {
     name: 'delivery',
+    // Pages due at once arrive through dispatch(); the tick is for retries and delayed rules.
+    everyMs: 200,
     async tick({ trx, now, rowLocks, afterCommit }) {
       const t = now.getTime();
       let q = trx
@@ -77,19 +87,16 @@ export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
         )
         .execute();
       const claimed = rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
-      afterCommit(() => {
-        const p = deliverAll(deps, claimed).catch(() => undefined);
-        inflight.add(p);
-        void p.finally(() => inflight.delete(p));
-      });
+      afterCommit(() => dispatch(claimed));
     },
+    dispatch,
     async drain() {
       while (inflight.size > 0) await Promise.all([...inflight]);
     },
   };
 }
 
-async function deliverAll(deps: DeliveryDeps, rows: NotificationRow[]): Promise<void> {
+async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRow[]): Promise<void> {
   const ids = [...new Set(rows.map((r) => r.incident_id).filter((id): id is number => id !== null))];
   const incidents = new Map<number, IncidentDto>();
   const alerts = new Map<number, AlertDto[]>();
@@ -107,17 +114,10 @@ async function deliverAll(deps: DeliveryDeps, rows: NotificationRow[]): Promise<
       alerts.set(a.incident_id!, list);
     }
   }
-  // One address at a time where a rate limit applies, so it sees the sends before it; all else in parallel.
-  const limits = deps.config.notifications.rateLimits as Partial<Record<string, unknown>>;
-  const byAddress = new Map<string, NotificationRow[]>();
-  for (const row of rows) {
-    const key = limits[row.channel] ? `${row.channel}|${row.address}` : `#${row.id}`;
-    byAddress.set(key, [...(byAddress.get(key) ?? []), row]);
-  }
   await Promise.all(
-    [...byAddress.values()].map(async (group) => {
-      for (const row of group) {
-        const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
+    rows.map((row) => {
+      const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
+      const send = async () => {
         try {
           await deliverOne(
             deps,
@@ -137,9 +137,34 @@ async function deliverAll(deps: DeliveryDeps, rows: NotificationRow[]): Promise<
             .execute()
             .catch(() => undefined);
         }
-      }
+      };
+      return lanes.run(row, send);
     }),
   );
+}
+
+/**
+ * Sends to one rate-limited address go one at a time, across every batch, so each limit check sees the
+ * sends before it; everything else goes in parallel.
+ */
+class Lanes {
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #limited: ReadonlySet<string>;
+
+  constructor(limitedChannels: Iterable<string>) {
+    this.#limited = new Set(limitedChannels);
+  }
+
+  run(row: NotificationRow, fn: () => Promise<void>): Promise<void> {
+    if (!this.#limited.has(row.channel)) return fn();
+    const key = `${row.channel}|${row.address}`;
+    const next = (this.#tails.get(key) ?? Promise.resolve()).then(fn);
+    this.#tails.set(key, next);
+    void next.finally(() => {
+      if (this.#tails.get(key) === next) this.#tails.delete(key);
+    });
+    return next;
+  }
 }
 
 async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: OutboundMessage): Promise<void> {
