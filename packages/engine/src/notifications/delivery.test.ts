@@ -199,6 +199,9 @@ describe('notification delivery', () => {
     expect(sms.headers.authorization).toBe(auth);
     expect(sms.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(form(sms.body)).toEqual({
+      StatusCallback: expect.stringMatching(
+        /^https:\/\/klaxon\.example\.com\/api\/v1\/webhooks\/twilio\/status\/\d+$/,
+      ),
       To: '+15550000001',
       From: '+15559990000',
       Body: `[T1] #${id} Consumer group match-events lags 12,000 messages Reply "ack ${id}" or "resolve ${id}".`,
@@ -548,5 +551,44 @@ describe('notification delivery', () => {
       .where('status', '=', 'failed')
       .execute();
     expect(limited[0]!.last_error).toContain('rate limited: 3 voice per 15 min');
+  });
+
+  it('records Twilio delivery reports: delivered, and a call nobody answered as failed', async () => {
+    const id = await fire({ alertname: 'S', service: 'kafka', tier: 'T1' }, {}, 'f-status');
+    await cycle();
+    const mine = async () =>
+      (await getIncident(store, id)).notifications.filter(
+        (n) => n.user === 'alice' && n.dueAt === '2026-03-31T10:00:00.000Z',
+      );
+    const report = (nid: number, params: Record<string, string>) => {
+      const path = `/api/v1/webhooks/twilio/status/${nid}`;
+      return built.app.inject({
+        method: 'POST',
+        url: path,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature('twilio-token', `https://klaxon.example.com${path}`, params),
+        },
+        payload: new URLSearchParams(params).toString(),
+      });
+    };
+    const sms = (await mine()).find((n) => n.channel === 'sms')!;
+    const voice = (await mine()).find((n) => n.channel === 'voice')!;
+    expect(
+      (await report(sms.id, { AccountSid: 'AC0123', MessageSid: 'SM0001', MessageStatus: 'delivered' }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (await report(voice.id, { AccountSid: 'AC0123', CallSid: 'CA0001', CallStatus: 'no-answer' }))
+        .statusCode,
+    ).toBe(204);
+    const after = await mine();
+    expect(after.find((n) => n.id === sms.id)!.status).toBe('delivered');
+    expect(after.find((n) => n.id === voice.id)).toMatchObject({
+      status: 'failed',
+      lastError: 'Twilio reports no-answer',
+    });
+    // The SMS got through, so alice is not unreachable: no early escalation.
+    expect((await timeline(id)).map((e) => e.kind)).not.toContain('escalation.unreachable');
   });
 });

@@ -338,7 +338,11 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
 }
 
 /** Marks a notification failed; if the person it paged now has no channel that worked, escalates at once. */
-async function finishFailed(deps: DeliveryDeps, row: NotificationRow, reason: string): Promise<void> {
+export async function finishFailed(
+  deps: Pick<DeliveryDeps, 'db' | 'clock' | 'poke'>,
+  row: NotificationRow,
+  reason: string,
+): Promise<void> {
   const { db, clock } = deps;
   const t = clock.now().getTime();
   await db

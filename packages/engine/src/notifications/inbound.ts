@@ -15,6 +15,7 @@ import { ackTimeoutFor } from '../escalation/control.ts';
 import { ApiError } from '../http/errors.ts';
 import { acknowledgeIncident, resolveIncident } from '../incidents/store.ts';
 import { pageCallTwiml, sayTwiml, verifyTwilioSignature } from './providers/twilio.ts';
+import { finishFailed } from './delivery.ts';
 import { SLACK_ACTIONS, verifySlackSignature } from './providers/slack.ts';
 
 export interface InboundDeps {
@@ -196,6 +197,48 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
         return reply.type('text/xml').send(sayTwiml('Escalating to the next responder now. Goodbye.'));
       }
       return reply.type('text/xml').send(sayTwiml('Unknown key. Goodbye.'));
+    });
+
+    scope.post('/api/v1/webhooks/twilio/status/:id', { schema: { hide: true } }, async (req, reply) => {
+      const fields = form(req);
+      checkTwilio(req, fields);
+      const id = Number((req.params as { id: string }).id);
+      const status = fields.MessageStatus ?? fields.CallStatus ?? '';
+      const row = Number.isInteger(id)
+        ? await store.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
+        : undefined;
+      // Twilio retries non-2xx callbacks; anything we cannot use is acknowledged and ignored.
+      if (!row || row.status !== 'sent') return reply.code(204).send();
+      const now = clock.now().getTime();
+      const note = async (kind: string, message: string) => {
+        if (row.incident_id === null) return;
+        await store.db
+          .insertInto('incident_events')
+          .values({
+            incident_id: row.incident_id,
+            at: now,
+            kind,
+            actor: 'twilio',
+            message,
+            data: JSON.stringify({ notificationId: id, channel: row.channel, status }),
+          })
+          .execute();
+      };
+      if (status === 'delivered' || status === 'completed') {
+        await store.db
+          .updateTable('notifications')
+          .set({ status: 'delivered', updated_at: now })
+          .where('id', '=', id)
+          .execute();
+        await note('notification.delivered', `${row.channel} to ${row.user_id || row.address} ${status}`);
+      } else if (['undelivered', 'failed', 'busy', 'no-answer', 'canceled'].includes(status)) {
+        await note(
+          'notification.failed',
+          `${row.channel} to ${row.user_id || row.address}: Twilio reports ${status}`,
+        );
+        await finishFailed({ db: store.db, clock, poke: deps.poke }, row, `Twilio reports ${status}`);
+      }
+      return reply.code(204).send();
     });
 
     scope.post('/api/v1/webhooks/slack/interactions', { schema: { hide: true } }, async (req, reply) => {

@@ -42,8 +42,13 @@ export function twilioProvider(o: TwilioOptions): NotificationProvider {
     type: 'twilio',
     channels: ['sms', 'voice'],
     async send(msg: OutboundMessage, signal) {
-      if (msg.channel === 'sms')
-        return post('Messages', { To: msg.address, From: o.from, Body: msg.short }, signal);
+      // With a public URL, Twilio reports delivery (delivered, undelivered, no-answer …) back to us.
+      const status: Record<string, string> = msg.callbackBaseUrl
+        ? { StatusCallback: `${msg.callbackBaseUrl}/api/v1/webhooks/twilio/status/${msg.notificationId}` }
+        : {};
+      if (msg.channel === 'sms') {
+        return post('Messages', { To: msg.address, From: o.from, Body: msg.short, ...status }, signal);
+      }
       if (!msg.callbackBaseUrl) {
         throw new ProviderError('voice calls need server.publicUrl so Twilio can fetch the call script', {
           retryable: false,
@@ -56,6 +61,7 @@ export function twilioProvider(o: TwilioOptions): NotificationProvider {
           From: o.from,
           Url: `${msg.callbackBaseUrl}/api/v1/webhooks/twilio/voice/${msg.notificationId}`,
           Method: 'POST',
+          ...status,
         },
         signal,
       );
