@@ -402,6 +402,11 @@ const links = z
 const server = z
   .strictObject({
     publicUrl: z.url().optional().describe("The engine's own public URL, used in links."),
+    feedSecret: z
+      .string()
+      .min(16, 'use at least 16 characters; generate one with `openssl rand -hex 24`')
+      .optional()
+      .describe('Signs subscribable iCal feed URLs (calendar apps cannot send an API token).'),
     bodyLimitBytes: z
       .number()
       .int()

@@ -43,7 +43,7 @@ links: { grafanaUrl: 'https://grafana.example.com' }
 users:
   - { id: alice, name: Alice, contactMethods: ${contacts('alice', '+15550000001')} }
   - { id: bob, name: Bob, contactMethods: ${contacts('bob', '+15550000002')} }
-  - { id: erin, name: Erin, contactMethods: ${contacts('erin', '+15550000005')} }
+  - { id: erin, name: Erin, contactMethods: ${contacts('erin', '+15550000005')}, notificationRules: { low: [{ type: slack, delayMinutes: 0 }] } }
 teams: [{ id: platform, name: Platform, members: [alice, bob], lead: erin }]
 services:
   - id: kafka
@@ -590,5 +590,23 @@ describe('notification delivery', () => {
     });
     // The SMS got through, so alice is not unreachable: no early escalation.
     expect((await timeline(id)).map((e) => e.kind)).not.toContain('escalation.unreachable');
+  });
+
+  it('pages by Slack DM when that is the person’s rule', async () => {
+    const id = await fire({ alertname: 'DM', service: 'kafka', tier: 'T2' }, { summary: 'lag 7k' }, 'f-dm');
+    await cycle();
+    // Primary now, backup at 5 min, erin (the lead) at 10 min.
+    for (const _ of [5, 10]) {
+      clock.advance(5 * MIN);
+      await cycle();
+    }
+    const dm = fakes.slack.requests
+      .map((r) => JSON.parse(r.body) as { channel: string; text: string })
+      .find((b) => b.channel === 'U0ERIN');
+    expect(dm?.text).toContain(`#${id} lag 7k`);
+    expect((await getIncident(store, id)).notifications.find((n) => n.user === 'erin')).toMatchObject({
+      channel: 'slack',
+      status: 'sent',
+    });
   });
 });

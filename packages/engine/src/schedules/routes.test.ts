@@ -145,4 +145,30 @@ describe('on-call API', () => {
       ['t2', ['T2']],
     ]);
   });
+
+  it('serves signed feed URLs that calendar apps can subscribe to without a token header', async () => {
+    const yaml = `${ONCALL_API_YAML}server: { publicUrl: 'https://klaxon.example.com', feedSecret: feed-secret-0123456789 }\n`;
+    const app = await buildTestApp('sqlite', { start: '2026-03-31T10:00:00Z', configYaml: yaml });
+    try {
+      const feeds = (
+        await app.app.inject({ method: 'GET', url: '/api/v1/calendar-feeds', headers: auth(TOKENS.viewer) })
+      ).json();
+      const bob = new URL(feeds.users.find((u: { id: string }) => u.id === 'bob').url);
+      expect(bob.origin + bob.pathname).toBe('https://klaxon.example.com/api/v1/users/bob/calendar.ics');
+      const ok = await app.app.inject({ method: 'GET', url: `${bob.pathname}${bob.search}` });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('SUMMARY:On call: Backup (bob)');
+      // The token is bound to its path: it does not open alice's feed, and a forged one opens nothing.
+      expect(
+        (await app.app.inject({ method: 'GET', url: `/api/v1/users/alice/calendar.ics${bob.search}` }))
+          .statusCode,
+      ).toBe(401);
+      expect((await app.app.inject({ method: 'GET', url: `${bob.pathname}?token=forged` })).statusCode).toBe(
+        401,
+      );
+    } finally {
+      await app.close();
+    }
+    expect((await get('/api/v1/calendar-feeds')).json().error.message).toContain('server.feedSecret');
+  });
 });

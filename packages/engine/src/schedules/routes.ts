@@ -2,7 +2,8 @@
  * The on-call API: who is on call, shifts, gaps, iCal feeds and overrides; escalation policies; and
  * maintenance windows.
  */
-import type { FastifyInstance } from 'fastify';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, preValidationAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
@@ -170,6 +171,66 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
     );
   }
 
+  // Calendar apps cannot send an Authorization header: a feed URL may instead carry a token signed with
+  // server.feedSecret over its own path.
+  const feedToken = (path: string) =>
+    config.server.feedSecret
+      ? createHmac('sha256', config.server.feedSecret).update(path).digest('base64url')
+      : null;
+  const viewerOrFeed: preValidationAsyncHookHandler = async function (req, reply) {
+    const token = (req.query as { token?: unknown }).token;
+    const expected = feedToken(req.url.split('?')[0]!);
+    if (
+      typeof token === 'string' &&
+      expected &&
+      token.length === expected.length &&
+      timingSafeEqual(Buffer.from(token), Buffer.from(expected))
+    )
+      return;
+    await viewer.call(this, req, reply);
+  };
+  const calendarQuery = range.extend({
+    token: z.string().max(128).optional().describe('Feed token from /api/v1/calendar-feeds.'),
+  });
+
+  app.get(
+    '/api/v1/calendar-feeds',
+    {
+      schema: {
+        summary: 'Subscribable iCal URLs (signed with server.feedSecret) for every schedule and person',
+        tags: ['on-call'],
+        security,
+        response: {
+          200: z.object({
+            schedules: z.array(z.object({ id: z.string(), url: z.string() })),
+            users: z.array(z.object({ id: z.string(), url: z.string() })),
+          }),
+        },
+      },
+      preValidation: viewer,
+    },
+    () => {
+      if (!config.server.feedSecret || !config.server.publicUrl) {
+        throw new ApiError(
+          'not_found',
+          'Set server.feedSecret and server.publicUrl in the config to enable subscribable calendar URLs.',
+        );
+      }
+      const base = config.server.publicUrl.replace(/\/$/, '');
+      const url = (path: string) => `${base}${path}?token=${feedToken(path)!}`;
+      return {
+        schedules: [...directory.schedules.keys()].map((id) => ({
+          id,
+          url: url(`/api/v1/schedules/${encodeURIComponent(id)}/calendar.ics`),
+        })),
+        users: config.users.map((u) => ({
+          id: u.id,
+          url: url(`/api/v1/users/${encodeURIComponent(u.id)}/calendar.ics`),
+        })),
+      };
+    },
+  );
+
   app.get(
     '/api/v1/schedules/:id/calendar.ics',
     {
@@ -178,9 +239,9 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         tags: ['on-call'],
         security,
         params: scheduleParams,
-        querystring: range,
+        querystring: calendarQuery,
       },
-      preValidation: viewer,
+      preValidation: viewerOrFeed,
     },
     async (req, reply) => {
       const { id } = req.params as z.output<typeof scheduleParams>;
@@ -203,9 +264,9 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         tags: ['on-call'],
         security,
         params: userParams,
-        querystring: range,
+        querystring: calendarQuery,
       },
-      preValidation: viewer,
+      preValidation: viewerOrFeed,
     },
     async (req, reply) => {
       const { id } = req.params as z.output<typeof userParams>;
