@@ -14,6 +14,7 @@ import type {
   NotificationRow,
 } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
+import { timelineEvent } from '../incidents/timeline.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
 
 const BATCH = 1000;
@@ -249,19 +250,10 @@ class RowMoves {
   }
 }
 
-function event(
+const event = (
   incidentId: number,
   at: number,
   kind: string,
   message: string,
   data: Record<string, unknown>,
-): NewIncidentEventRow {
-  return {
-    incident_id: incidentId,
-    at,
-    kind,
-    actor: 'klaxon:escalation',
-    message,
-    data: JSON.stringify(data),
-  };
-}
+) => timelineEvent(incidentId, at, kind, 'klaxon:escalation', message, data);

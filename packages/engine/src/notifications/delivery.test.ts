@@ -183,6 +183,17 @@ describe('notification delivery', () => {
   };
   const form = (body: string) => Object.fromEntries(new URLSearchParams(body));
   const timeline = async (id: number) => (await getIncident(store, id)).timeline;
+  /** POSTs a form to an inbound Twilio route, signed as Twilio signs it (or with `token` to forge one). */
+  const twilioPost = (path: string, params: Record<string, string>, token = 'twilio-token') =>
+    built.app.inject({
+      method: 'POST',
+      url: path,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(token, `https://klaxon.example.com${path}`, params),
+      },
+      payload: new URLSearchParams(params).toString(),
+    });
 
   it('pages a T1 by Twilio SMS and call, and announces it to Slack, PagerDuty, the webhook and email, each request exact', async () => {
     const id = await fire(
@@ -394,18 +405,11 @@ describe('notification delivery', () => {
       Body: `ack ${id}`,
       MessageSid: 'SM9',
     };
-    const url = 'https://klaxon.example.com/api/v1/webhooks/twilio/sms';
-    const send = (signature: string) =>
-      built.app.inject({
-        method: 'POST',
-        url: '/api/v1/webhooks/twilio/sms',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-        payload: new URLSearchParams(params).toString(),
-      });
-    const forged = await send(twilioSignature('wrong-token', url, params));
+    const send = (token: string) => twilioPost('/api/v1/webhooks/twilio/sms', params, token);
+    const forged = await send('wrong-token');
     expect(forged.statusCode).toBe(403);
     expect((await getIncident(store, id)).incident.state).toBe('triggered');
-    const ok = await send(twilioSignature('twilio-token', url, params));
+    const ok = await send('twilio-token');
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain(`#${id} acknowledged`);
     expect((await getIncident(store, id)).incident).toMatchObject({
@@ -471,16 +475,7 @@ describe('notification delivery', () => {
     const call = (await getIncident(store, id)).notifications.find(
       (n) => n.channel === 'voice' && n.user === 'alice',
     )!;
-    const post = (path: string, params: Record<string, string>) =>
-      built.app.inject({
-        method: 'POST',
-        url: path,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilioSignature('twilio-token', `https://klaxon.example.com${path}`, params),
-        },
-        payload: new URLSearchParams(params).toString(),
-      });
+    const post = twilioPost;
     const base = `/api/v1/webhooks/twilio/voice/${call.id}`;
     const script = await post(base, { AccountSid: 'AC0123', CallSid: 'CA1' });
     expect(script.headers['content-type']).toContain('text/xml');
@@ -560,18 +555,8 @@ describe('notification delivery', () => {
       (await getIncident(store, id)).notifications.filter(
         (n) => n.user === 'alice' && n.dueAt === '2026-03-31T10:00:00.000Z',
       );
-    const report = (nid: number, params: Record<string, string>) => {
-      const path = `/api/v1/webhooks/twilio/status/${nid}`;
-      return built.app.inject({
-        method: 'POST',
-        url: path,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilioSignature('twilio-token', `https://klaxon.example.com${path}`, params),
-        },
-        payload: new URLSearchParams(params).toString(),
-      });
-    };
+    const report = (nid: number, params: Record<string, string>) =>
+      twilioPost(`/api/v1/webhooks/twilio/status/${nid}`, params);
     const sms = (await mine()).find((n) => n.channel === 'sms')!;
     const voice = (await mine()).find((n) => n.channel === 'voice')!;
     expect(

@@ -14,6 +14,7 @@ import type { Database, NewIncidentEventRow, NotificationRow } from '../db/table
 import type { EngineModule } from '../engine/loop.ts';
 import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
+import { timelineEvent } from '../incidents/timeline.ts';
 import { composeMessage } from './compose.ts';
 import {
   ProviderError,
@@ -407,14 +408,7 @@ function eventRow(
   message: string,
   data: Record<string, unknown>,
 ): NewIncidentEventRow {
-  return {
-    incident_id: row.incident_id ?? 0,
-    at,
-    kind,
-    actor: 'klaxon:delivery',
-    message,
-    data: JSON.stringify(data),
-  };
+  return timelineEvent(row.incident_id ?? 0, at, kind, 'klaxon:delivery', message, data);
 }
 
 async function insertEvents(
