@@ -1,0 +1,131 @@
+/**
+ * Generates promtool unit tests for every threshold: the alert fires just past its threshold with the
+ * right tier and severity after its `for:` (and not before), and does not fire just short of it.
+ */
+import type { AlertDefinition, Catalog, Comparison, Threshold } from '../model/alert.ts';
+import { durationMs, minutes } from './durations.ts';
+import { ruleAnnotations, ruleLabels } from './rules.ts';
+
+export interface PromAlertTest {
+  eval_time: string;
+  alertname: string;
+  exp_alerts: { exp_labels: Record<string, string>; exp_annotations: Record<string, string> }[];
+}
+
+export interface PromTestGroup {
+  name: string;
+  interval: string;
+  input_series: { series: string; values: string }[];
+  alert_rule_test: PromAlertTest[];
+}
+
+export interface PromTestFile {
+  rule_files: string[];
+  evaluation_interval: string;
+  tests: PromTestGroup[];
+}
+
+function holds(op: Comparison, v: number, threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return v > threshold;
+    case '>=':
+      return v >= threshold;
+    case '<':
+      return v < threshold;
+    case '<=':
+      return v <= threshold;
+    case '==':
+      return v === threshold;
+    case '!=':
+      return v !== threshold;
+  }
+}
+
+/** A value just past the threshold (firing) and one just short of it (quiet). */
+export function probeValues(alert: AlertDefinition, t: Threshold): { firing: number; quiet: number } {
+  if (alert.testValues) return alert.testValues;
+  const delta = t.value === 0 ? 1 : Math.abs(t.value) * 0.02;
+  switch (t.op) {
+    case '>':
+      return { firing: t.value + delta, quiet: t.value };
+    case '>=':
+      return { firing: t.value, quiet: t.value - delta };
+    case '<':
+      return { firing: t.value - delta, quiet: t.value };
+    case '<=':
+      return { firing: t.value, quiet: t.value + delta };
+    default:
+      throw new Error(`${alert.name}: a ${t.op} threshold needs testValues`);
+  }
+}
+
+function render(template: string, labels: Record<string, string>): string {
+  return template.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_m, name: string) => labels[name] ?? '');
+}
+
+function expected(catalog: Catalog, alert: AlertDefinition, value: number) {
+  const annotations = ruleAnnotations(catalog, alert);
+  return alert.thresholds
+    .filter((t) => holds(t.op, value, t.value))
+    .map((t) => ({
+      exp_labels: { ...alert.outputLabels, ...ruleLabels(alert, t) },
+      exp_annotations: Object.fromEntries(
+        Object.entries(annotations).map(([k, v]) => [k, render(v, alert.outputLabels)]),
+      ),
+    }));
+}
+
+export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGroup[] {
+  const longest = Math.max(...alert.thresholds.map((t) => durationMs(t.for)));
+  // Rate windows need a couple of samples before the condition can hold; then `for:` must pass.
+  const evalAt = longest + Math.max(5, (alert.warmupMinutes ?? 0) + 2) * 60_000;
+  const samples = Math.ceil(evalAt / 60_000) + 2;
+  return alert.thresholds.flatMap((t) => {
+    const { firing, quiet } = probeValues(alert, t);
+    const group = (kind: string, value: number, tests: PromAlertTest[]): PromTestGroup => ({
+      name: `${alert.name} ${t.tier} ${kind} at ${value}`,
+      interval: '1m',
+      input_series: alert
+        .input(value)
+        .series.map((s) => ({ series: s.series, values: s.values.replace('{n}', String(samples)) })),
+      alert_rule_test: tests,
+    });
+    const firingTests: PromAlertTest[] = [
+      { eval_time: minutes(evalAt), alertname: alert.name, exp_alerts: expected(catalog, alert, firing) },
+    ];
+    const own = durationMs(t.for);
+    const satisfied = alert.thresholds.filter((x) => holds(x.op, firing, x.value));
+    if (own >= 2 * 60_000 && satisfied.every((x) => durationMs(x.for) >= own)) {
+      // Pending, not yet firing, halfway through `for:`.
+      firingTests.unshift({
+        eval_time: minutes(Math.floor(own / 2 / 60_000) * 60_000),
+        alertname: alert.name,
+        exp_alerts: [],
+      });
+    }
+    return [
+      group('fires', firing, firingTests),
+      group('stays quiet', quiet, [
+        { eval_time: minutes(evalAt), alertname: alert.name, exp_alerts: expected(catalog, alert, quiet) },
+      ]),
+    ];
+  });
+}
+
+export function compileTests(
+  catalog: Catalog,
+  ruleFile: (group: string) => string,
+): Map<string, PromTestFile> {
+  const files = new Map<string, PromTestFile>();
+  for (const alert of catalog.alerts) {
+    const file = files.get(alert.group) ?? {
+      rule_files: [ruleFile(alert.group)],
+      evaluation_interval: '1m',
+      tests: [],
+    };
+    file.tests.push(...alertTests(catalog, alert));
+    files.set(alert.group, file);
+  }
+  return files;
+}

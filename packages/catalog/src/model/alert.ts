@@ -1,0 +1,71 @@
+/**
+ * Alert definitions as plain data. One definition may carry thresholds for several tiers (Kafka lag: T1
+ * above 10k, T2 above 5k); it compiles to one rule per tier, all with the same alertname, plus an
+ * inhibition so the T1 silences the matching T2.
+ */
+import type { Tier } from './tiers.ts';
+
+export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+export interface Threshold {
+  tier: Tier;
+  op: Comparison;
+  value: number;
+  /** Prometheus duration, e.g. "5m"; "0m" only with `immediate`. */
+  for: string;
+}
+
+/** Input series for one promtool test, given the value the alert's expression should evaluate to. */
+export interface TestInput {
+  series: { series: string; values: string }[];
+}
+
+export interface Runbook {
+  meaning: string;
+  impact: string;
+  diagnosis: string[];
+  mitigation: string[];
+}
+
+export interface AlertDefinition {
+  /** The alertname, shared by every tier's rule. CamelCase. */
+  name: string;
+  /** Rule group (one file per group), e.g. "kafka". */
+  group: string;
+  service: string;
+  team: string;
+  /** One line. May use {{ $labels.<name> }} of the expression's output labels; not $value. */
+  summary: string;
+  description: string;
+  /** The signal, without the comparison: the compiled rule is `(<expr>) <op> <value>`. */
+  expr: string;
+  thresholds: Threshold[];
+  /** T1 that fires on the first evaluation (no `for:`), said out loud. */
+  immediate?: boolean;
+  /** Labels the expression's result carries, as the generated tests expect them. */
+  outputLabels: Record<string, string>;
+  /** Builds promtool input series so that `expr` evaluates to `value`. */
+  input: (value: number) => TestInput;
+  /** Minutes of input the expression needs before it means anything (e.g. a 1h window). */
+  warmupMinutes?: number;
+  /** Values to test with where "just above/below the threshold" does not apply (==, !=). */
+  testValues?: { firing: number; quiet: number };
+  runbook: Runbook;
+  /** Metrics the expression reads (checked against the metrics contract). */
+  metrics: string[];
+  /** Dashboard panel the deep link opens for this alert. */
+  panel?: string;
+}
+
+export interface RecordingRule {
+  group: string;
+  record: string;
+  expr: string;
+}
+
+export interface Catalog {
+  alerts: AlertDefinition[];
+  recordingRules: RecordingRule[];
+  /** Base URL the generated runbooks are published under. */
+  runbookBaseUrl: string;
+}

@@ -1,0 +1,38 @@
+/** The seed catalog: the reference platform's alerts, with overridable selectors. */
+import type { Catalog } from '../model/alert.ts';
+import { DEFAULT_SELECTORS, type Selectors } from '../model/selectors.ts';
+import { applicationAlerts, type AppOptions } from './application.ts';
+import { bedrockAlerts } from './bedrock.ts';
+import { costAlerts } from './cost.ts';
+import { kafkaAlerts } from './kafka.ts';
+import { kubernetesAlerts } from './kubernetes.ts';
+import { metaAlerts } from './meta.ts';
+import { redshiftAlerts } from './redshift.ts';
+
+export interface SeedOptions {
+  selectors?: Partial<Selectors>;
+  runbookBaseUrl?: string;
+  sla?: Partial<AppOptions>;
+}
+
+export function seedCatalog(opts: SeedOptions = {}): Catalog {
+  const s: Selectors = { ...DEFAULT_SELECTORS, ...opts.selectors };
+  return {
+    alerts: [
+      ...kafkaAlerts(s),
+      ...redshiftAlerts(s),
+      ...bedrockAlerts(s),
+      ...costAlerts(s),
+      ...kubernetesAlerts(s),
+      ...applicationAlerts(s, {
+        apiP99SlaSeconds: 0.5,
+        narrativeP95SlaSeconds: 5,
+        agentP95SlaSeconds: 3,
+        ...opts.sla,
+      }),
+      ...metaAlerts(s),
+    ],
+    recordingRules: [],
+    runbookBaseUrl: opts.runbookBaseUrl ?? 'https://runbooks.klaxon.example/alerts',
+  };
+}
