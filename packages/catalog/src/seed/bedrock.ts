@@ -1,6 +1,6 @@
 /** AWS Bedrock per model: errors, latency, throttling, availability probe, and the app-side GenAI view. */
 import type { AlertDefinition } from '../model/alert.ts';
-import { counter, gauge, histogram, input, ratio } from '../model/inputs.ts';
+import { counter, gauge, histogram, input } from '../model/inputs.ts';
 import { selectorLabels, type Selectors } from '../model/selectors.ts';
 
 const MODEL = 'anthropic.claude-3-haiku';
