@@ -22,4 +22,24 @@ export {
   type PromRuleGroup,
 } from './compile/rules.ts';
 export { compileTests, alertTests, probeValues, type PromTestFile } from './compile/tests.ts';
-export { writeCatalog, GENERATED_HEADER, type BuildResult } from './compile/write.ts';
+export { writeCatalog, GENERATED_HEADER, type BuildResult, type BuildOptions } from './compile/write.ts';
+export {
+  compileAlertmanager,
+  routeExpectations,
+  isPagingReceiver,
+  type AlertmanagerConfig,
+  type AlertmanagerOptions,
+} from './compile/alertmanager.ts';
+export { runbookMarkdown } from './compile/runbooks.ts';
+export { checkCatalog, checkAlertmanagerPolicy, type Problem } from './check/policy.ts';
+export { checkPromql } from './check/promql.ts';
+export {
+  promtoolCheckRules,
+  amtoolCheckConfig,
+  promtoolTest,
+  amtoolRouteTests,
+  findTool,
+  type ToolRun,
+} from './check/tools.ts';
+export { CONTRACT_METRICS, DECLARED_METRICS } from './contract.ts';
+export { loadCatalog } from './load.ts';

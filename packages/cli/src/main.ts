@@ -1,5 +1,6 @@
 /** The klaxon command line: one subcommand per job, each with --help. */
 import { Command } from 'commander';
+import { registerCatalogCommands } from './commands/catalog.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerOpenApi } from './commands/openapi.ts';
 import { registerServe } from './commands/serve.ts';
@@ -13,6 +14,7 @@ const program = new Command('klaxon')
 registerServe(program);
 registerConfigCommands(program);
 registerOpenApi(program);
+registerCatalogCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -53,12 +53,13 @@ export function bedrockAlerts(s: Selectors): AlertDefinition[] {
       name: 'BedrockLatencyHigh',
       summary: 'Bedrock model {{ $labels.dimension_ModelId }} p95 latency is high',
       description: 'p95 invocation latency of {{ $labels.dimension_ModelId }} is above 3 s (T2) or 8 s (T1).',
-      expr: `max by (dimension_ModelId) (aws_bedrock_invocation_latency_p95{${s.yace}}) / 1000`,
+      // `model` lets BedrockModelUnavailable inhibit this alert for the same model.
+      expr: `label_replace(max by (dimension_ModelId) (aws_bedrock_invocation_latency_p95{${s.yace}}) / 1000, "model", "$1", "dimension_ModelId", "(.*)")`,
       thresholds: [
         { tier: 'T1', op: '>', value: 8, for: '10m' },
         { tier: 'T2', op: '>', value: 3, for: '15m' },
       ],
-      outputLabels: out,
+      outputLabels: { ...out, model: MODEL },
       input: (v) => input(cw('aws_bedrock_invocation_latency_p95', v * 1000)),
       metrics: ['aws_bedrock_invocation_latency_p95'],
       panel: 'bedrock-latency',
@@ -156,9 +157,9 @@ export function bedrockAlerts(s: Selectors): AlertDefinition[] {
       name: 'GenAIClientLatencyHigh',
       summary: 'Model {{ $labels.gen_ai_request_model }} p95 latency seen by the services is above 3 s',
       description: 'p95 GenAI client operation duration for {{ $labels.gen_ai_request_model }} is above 3 s.',
-      expr: `histogram_quantile(0.95, sum by (le, gen_ai_request_model) (rate(gen_ai_client_operation_duration_seconds_bucket{${s.apps}}[5m])))`,
+      expr: `label_replace(histogram_quantile(0.95, sum by (le, gen_ai_request_model) (rate(gen_ai_client_operation_duration_seconds_bucket{${s.apps}}[5m]))), "model", "$1", "gen_ai_request_model", "(.*)")`,
       thresholds: [{ tier: 'T2', op: '>', value: 3, for: '15m' }],
-      outputLabels: { gen_ai_request_model: MODEL },
+      outputLabels: { gen_ai_request_model: MODEL, model: MODEL },
       input: (v) =>
         input(
           histogram(

@@ -37,6 +37,8 @@ export function costAlerts(s: Selectors): AlertDefinition[] {
         { tier: 'T1', op: '>=', value: 1, for: '0m' },
         { tier: 'T2', op: '>=', value: 0.8, for: '0m' },
       ],
+      // Crossing a budget is a fact the moment AWS reports it: no for:.
+      immediate: true,
       outputLabels: { budget: 'bedrock-monthly', service: 'Amazon Bedrock' },
       input: (v) => input(gauge(`aws_budget_utilization_ratio{${c},${budget}}`, v)),
       metrics: ['aws_budget_utilization_ratio'],

@@ -15,19 +15,21 @@ export function kubernetesAlerts(s: Selectors): AlertDefinition[] {
       summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) is crash looping',
       description:
         'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is in CrashLoopBackOff.',
-      expr: `max by (namespace, pod, container) (kube_pod_container_status_waiting_reason{${s.kubeStateMetrics},reason="CrashLoopBackOff"})`,
+      // The node label (from kube_pod_info) lets KubeNodeNotReady inhibit this alert for pods on that node.
+      expr: `max by (namespace, pod, container, node) (kube_pod_container_status_waiting_reason{${s.kubeStateMetrics},reason="CrashLoopBackOff"} * on (namespace, pod) group_left (node) kube_pod_info{${s.kubeStateMetrics}})`,
       thresholds: [{ tier: 'T1', op: '==', value: 1, for: '0m' }],
       immediate: true,
       testValues: { firing: 1, quiet: 0 },
-      outputLabels: pod,
+      outputLabels: { ...pod, node: 'ip-10-0-1-23' },
       input: (v) =>
         input(
           gauge(
             `kube_pod_container_status_waiting_reason{${ksm},reason="CrashLoopBackOff",namespace="game",pod="matchmaker-7d9f",container="matchmaker"}`,
             v,
           ),
+          gauge(`kube_pod_info{${ksm},namespace="game",pod="matchmaker-7d9f",node="ip-10-0-1-23"}`, 1),
         ),
-      metrics: ['kube_pod_container_status_waiting_reason'],
+      metrics: ['kube_pod_container_status_waiting_reason', 'kube_pod_info'],
       runbook: {
         meaning: 'The container keeps exiting and Kubernetes is backing off restarts.',
         impact: 'The pod serves nothing; with all replicas looping the service is down.',

@@ -1,0 +1,55 @@
+/** The catalog commands as a user runs them, with real promtool and amtool. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { missingBinary } from '../../../engine/test/binaries.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const CLI = join(ROOT, 'packages/cli/bin/klaxon.js');
+const skip =
+  missingBinary(['promtool'], 'prometheus') || missingBinary(['amtool'], 'prometheus-alertmanager');
+
+const klaxon = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe.skipIf(skip)('klaxon build, check and test', () => {
+  it('builds, checks and tests the seed catalog plus a user alert', () => {
+    const out = mkdtempSync(join(tmpdir(), 'klaxon-cat-'));
+    const args = ['--catalog', 'examples/catalog/matchmaker.ts', '--out', out];
+    const build = klaxon('build', ...args, '--json');
+    expect(build.status, build.stderr).toBe(0);
+    expect(JSON.parse(build.stdout)).toMatchObject({ alertingRules: 55 });
+    const check = klaxon('check', ...args);
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toContain('tier policy OK, promtool OK, amtool OK');
+    const test = klaxon('test', ...args, '--json');
+    expect(test.status, test.stderr).toBe(0);
+    const result = JSON.parse(test.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.testGroups).toBe(110);
+  }, 60_000);
+
+  it('fails check with the alert and the problem for a broken user alert', () => {
+    // A user's catalog file lives in their repository, where @klaxon/catalog resolves.
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, '.tmp', 'bad-catalog-'));
+    const file = join(dir, 'bad.ts');
+    writeFileSync(
+      file,
+      `import { gauge, input } from '@klaxon/catalog';
+export default [{
+  name: 'BrokenAlert', group: 'x', service: 'game-api', team: 'game',
+  summary: 's', description: 'd', expr: 'sum(game_server_players_onlin', thresholds: [{ tier: 'T2', op: '>', value: 1, for: '5m' }],
+  outputLabels: {}, input: (v: number) => input(gauge('game_server_players_online', v)), metrics: [],
+  runbook: { meaning: '', impact: '', diagnosis: [], mitigation: [] },
+}];
+`,
+    );
+    const check = klaxon('check', '--catalog', file, '--out', join(dir, 'out'));
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('klaxon check: alert BrokenAlert: missing runbook');
+    expect(check.stderr).toMatch(/klaxon check: alert BrokenAlert: invalid PromQL at line 1, column \d+/);
+  }, 60_000);
+});

@@ -1,0 +1,194 @@
+/**
+ * `klaxon build`, `klaxon check` and `klaxon test`: compile the alert catalog, prove it with the tier
+ * policy, promtool and amtool, and run the generated threshold tests.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  amtoolCheckConfig,
+  amtoolRouteTests,
+  checkCatalog,
+  CONTRACT_METRICS,
+  DECLARED_METRICS,
+  loadCatalog,
+  promtoolCheckRules,
+  promtoolTest,
+  writeCatalog,
+  type BuildResult,
+  type Catalog,
+  type ToolRun,
+} from '@klaxon/catalog';
+import { CliError, printJson } from '../output.ts';
+
+interface CatalogOpts {
+  catalog?: string;
+  out: string;
+  target: 'klaxon' | 'pagerduty';
+  klaxonUrl?: string;
+  grafanaUrl?: string;
+  tests?: string;
+  json?: boolean;
+}
+
+const DEFAULT_CATALOG = 'catalog/klaxon.catalog.ts';
+
+function withCatalogOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--catalog <file>',
+      `TypeScript file adding your alerts to the seed catalog (default: ${DEFAULT_CATALOG} if present)`,
+    )
+    .option('-o, --out <dir>', 'output folder', 'dist/catalog')
+    .option('--target <target>', 'where Alertmanager sends alerts: klaxon or pagerduty', 'klaxon')
+    .option('--klaxon-url <url>', 'the Klaxon engine URL Alertmanager posts to', 'http://klaxon:8080')
+    .option('--grafana-url <url>', 'Grafana base URL for runbook links')
+    .option('--json', 'print the result as JSON');
+}
+
+async function build(
+  o: CatalogOpts,
+  log: (s: string) => void,
+): Promise<{ catalog: Catalog; result: BuildResult }> {
+  if (o.target !== 'klaxon' && o.target !== 'pagerduty')
+    throw new CliError(`--target must be klaxon or pagerduty, not "${String(o.target)}"`);
+  const file = o.catalog ?? (existsSync(DEFAULT_CATALOG) ? DEFAULT_CATALOG : undefined);
+  log(`catalog: seed${file ? ` + ${file}` : ''}`);
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog(file);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const result = writeCatalog(catalog, resolve(o.out), {
+    alertmanager: { target: o.target, klaxonUrl: o.klaxonUrl },
+    grafanaUrl: o.grafanaUrl,
+  });
+  log(
+    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, alertmanager.yml (${o.target}) into ${o.out}`,
+  );
+  return { catalog, result };
+}
+
+const quiet = () => undefined;
+const progress = (o: CatalogOpts) => (o.json ? quiet : (s: string) => process.stderr.write(`klaxon: ${s}\n`));
+
+function table(rows: [string, string, string][]): string {
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n');
+}
+
+export function registerCatalogCommands(program: Command): void {
+  withCatalogOptions(
+    program
+      .command('build')
+      .description(
+        'Compile the alert catalog: Prometheus rules, PrometheusRule CRDs, alertmanager.yml, runbooks and promtool tests.',
+      ),
+  ).action(async (o: CatalogOpts) => {
+    const { result } = await build(o, progress(o));
+    if (o.json)
+      printJson({
+        out: result.outDir,
+        alertingRules: result.alertingRules,
+        recordingRules: result.recordingRules,
+        testGroups: result.tests,
+        files: [...result.ruleFiles, result.alertmanagerFile, ...result.testFiles],
+      });
+  });
+
+  withCatalogOptions(
+    program
+      .command('check')
+      .description(
+        'Enforce the tier policy, parse every PromQL expression, and run promtool check rules and amtool check-config.',
+      ),
+  ).action(async (o: CatalogOpts) => {
+    const log = progress(o);
+    const { catalog, result } = await build(o, log);
+    const problems = checkCatalog(catalog, new Set([...CONTRACT_METRICS, ...DECLARED_METRICS]));
+    log('running promtool check rules and amtool check-config');
+    const tools: ToolRun[] = [
+      promtoolCheckRules(result.ruleFiles),
+      amtoolCheckConfig(result.alertmanagerFile),
+    ];
+    const failedTools = tools.filter((t) => !t.ok);
+    if (o.json)
+      printJson({
+        ok: problems.length === 0 && failedTools.length === 0,
+        problems,
+        tools: tools.map((t) => ({ tool: t.tool, ok: t.ok, output: t.output })),
+      });
+    else {
+      for (const p of problems) process.stderr.write(`klaxon check: ${p.subject}: ${p.message}\n`);
+      for (const t of failedTools)
+        process.stderr.write(
+          `klaxon check: ${t.tool} ${t.args.slice(0, 2).join(' ')} failed:\n${t.output}\n`,
+        );
+      if (problems.length === 0 && failedTools.length === 0)
+        process.stdout.write(
+          `check: ${catalog.alerts.length} alerts, tier policy OK, promtool OK, amtool OK\n`,
+        );
+    }
+    if (problems.length > 0 || failedTools.length > 0) process.exitCode = 1;
+  });
+
+  withCatalogOptions(
+    program
+      .command('test')
+      .description(
+        'Run the generated promtool tests (every threshold fires just past it and not just short of it), amtool route tests, and your own promtool tests.',
+      ),
+  )
+    .option('--tests <dir>', 'a folder of your own promtool test files (*.test.yml) to run alongside')
+    .action(async (o: CatalogOpts) => {
+      const log = progress(o);
+      const { result } = await build(o, log);
+      const own = o.tests
+        ? readdirSync(o.tests)
+            .filter((f) => f.endsWith('.test.yml'))
+            .map((f) => resolve(join(o.tests!, f)))
+        : [];
+      log(
+        `running promtool on ${result.testFiles.length + own.length} test files and ${'amtool'} on the routes`,
+      );
+      const promtool = promtoolTest([...result.testFiles, ...own]);
+      const routes = amtoolRouteTests(result.alertmanagerFile, result.routeTestsFile);
+      const rows: [string, string, string][] = [
+        ['suite', 'result', 'detail'],
+        ...promtool.map((r): [string, string, string] => [
+          `promtool ${r.args.slice(2).join(' ')}`.slice(0, 60),
+          r.ok ? 'PASS' : 'FAIL',
+          r.ok ? '' : r.output.split('\n').slice(0, 3).join(' '),
+        ]),
+        ...routes.map((r): [string, string, string] => [
+          `amtool routes ${r.args.filter((a) => !a.startsWith('--') && a.includes('=')).join(' ')}`.slice(
+            0,
+            60,
+          ),
+          r.ok ? 'PASS' : 'FAIL',
+          r.ok ? '' : r.output,
+        ]),
+      ];
+      const failed = [...promtool, ...routes].filter((r) => !r.ok);
+      if (o.json)
+        printJson({
+          ok: failed.length === 0,
+          testGroups: result.tests,
+          runs: [...promtool, ...routes].map((r) => ({
+            tool: r.tool,
+            args: r.args,
+            ok: r.ok,
+            output: r.output,
+          })),
+        });
+      else {
+        process.stdout.write(`${table(rows)}\n`);
+        process.stdout.write(
+          `test: ${result.tests} generated promtool test groups, ${routes.length} route tests: ${failed.length === 0 ? 'all passed' : `${failed.length} failed`}\n`,
+        );
+        for (const f of failed) process.stderr.write(`klaxon test: ${f.tool} failed:\n${f.output}\n`);
+      }
+      if (failed.length > 0) process.exitCode = 1;
+    });
+}
