@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchIngest, ingestMarkdown } from './ingest.ts';
 import { describeMachine } from './machine.ts';
+import { benchCatalog, catalogMarkdown } from './catalog.ts';
 import { benchNotify, notifyMarkdown } from './notify.ts';
 import { benchTimers, timersMarkdown } from './timers.ts';
 
@@ -32,6 +33,11 @@ const SUITES: Suite[] = [
     id: 'notify',
     title: 'Notification latency: alert accepted → first provider request (issue 4)',
     run: async (log) => notifyMarkdown(await benchNotify(log)),
+  },
+  {
+    id: 'catalog',
+    title: 'Catalog: build, check and test (issue 5)',
+    run: (log) => Promise.resolve(catalogMarkdown(benchCatalog(log))),
   },
 ];
 

@@ -16,8 +16,27 @@ export interface Problem {
 
 const NAME = /^[A-Z][A-Za-z0-9]*$/;
 
-export function checkCatalog(catalog: Catalog, known: ReadonlySet<string>): Problem[] {
+export function checkCatalog(catalog: Catalog, contract: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
+  // Recording rules are metrics too, for the alerts that read them.
+  const known = new Set([...contract, ...catalog.recordingRules.map((r) => r.record)]);
+  for (const r of catalog.recordingRules) {
+    const q = checkPromql(r.expr);
+    for (const e of q.errors) {
+      problems.push({
+        subject: `recording rule ${r.record}`,
+        message: `invalid PromQL at line ${e.line}, column ${e.column} (near "${e.near}"); fix the expression`,
+      });
+    }
+    for (const m of q.metrics) {
+      if (!known.has(m)) {
+        problems.push({
+          subject: `recording rule ${r.record}`,
+          message: `metric ${m} is not in the metrics contract nor declared; fix the name or declare it`,
+        });
+      }
+    }
+  }
   const seen = new Set<string>();
   for (const a of catalog.alerts) {
     const p = (message: string) => problems.push({ subject: `alert ${a.name || '(unnamed)'}`, message });

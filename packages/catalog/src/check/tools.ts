@@ -1,5 +1,6 @@
 /** Runs the real tools over a build: promtool and amtool. Each result keeps the tool's own output. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
@@ -32,11 +33,34 @@ export const promtoolCheckRules = (files: string[]) => run('promtool', ['check',
 
 export const amtoolCheckConfig = (file: string) => run('amtool', ['check-config', file]);
 
-/** Runs promtool test files from their own folder, so their relative rule_files resolve. */
-export function promtoolTest(files: string[]): ToolRun[] {
-  const byDir = new Map<string, string[]>();
-  for (const f of files) byDir.set(dirname(f), [...(byDir.get(dirname(f)) ?? []), basename(f)]);
-  return [...byDir.entries()].map(([dir, names]) => run('promtool', ['test', 'rules', ...names], dir));
+/** Runs each promtool test file from its own folder (relative rule_files resolve), several at once. */
+export async function promtoolTest(files: string[]): Promise<ToolRun[]> {
+  const runOne = (file: string) =>
+    new Promise<ToolRun>((resolve) => {
+      const args = ['test', 'rules', basename(file)];
+      const child = spawn('promtool', args, { cwd: dirname(file) });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('error', (err) =>
+        resolve({
+          tool: 'promtool',
+          args,
+          ok: false,
+          output: `promtool could not run: ${err.message}. Install the Debian package prometheus.`,
+        }),
+      );
+      child.on('close', (code) => resolve({ tool: 'promtool', args, ok: code === 0, output: output.trim() }));
+    });
+  const results: ToolRun[] = [];
+  const queue = [...files];
+  const worker = async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) results.push(await runOne(f));
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(availableParallelism(), files.length)) }, worker),
+  );
+  return results.sort((a, b) => a.args[2]!.localeCompare(b.args[2]!));
 }
 
 /** `amtool config routes test` for each expectation: exactly these receivers, no others. */

@@ -44,6 +44,7 @@ function holds(op: Comparison, v: number, threshold: number): boolean {
 
 /** A value just past the threshold (firing) and one just short of it (quiet). */
 export function probeValues(alert: AlertDefinition, t: Threshold): { firing: number; quiet: number } {
+  if (typeof alert.testValues === 'function') return alert.testValues(t);
   if (alert.testValues) return alert.testValues;
   const delta = t.value === 0 ? 1 : Math.abs(t.value) * 0.02;
   switch (t.op) {
@@ -79,13 +80,16 @@ function expected(catalog: Catalog, alert: AlertDefinition, value: number) {
 export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGroup[] {
   const longest = Math.max(...alert.thresholds.map((t) => durationMs(t.for)));
   // Rate windows need a couple of samples before the condition can hold; then `for:` must pass.
-  const evalAt = longest + Math.max(5, (alert.warmupMinutes ?? 0) + 2) * 60_000;
-  const samples = Math.ceil(evalAt / 60_000) + 2;
+  const interval = alert.testWindow?.interval ?? '1m';
+  const evalAt = alert.testWindow
+    ? durationMs(alert.testWindow.evalAt)
+    : longest + Math.max(5, (alert.warmupMinutes ?? 0) + 2) * 60_000;
+  const samples = Math.ceil(evalAt / durationMs(interval)) + 2;
   return alert.thresholds.flatMap((t) => {
     const { firing, quiet } = probeValues(alert, t);
     const group = (kind: string, value: number, tests: PromAlertTest[]): PromTestGroup => ({
       name: `${alert.name} ${t.tier} ${kind} at ${value}`,
-      interval: '1m',
+      interval,
       input_series: alert
         .input(value)
         .series.map((s) => ({ series: s.series, values: s.values.replace('{n}', String(samples)) })),
@@ -96,7 +100,7 @@ export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGr
     ];
     const own = durationMs(t.for);
     const satisfied = alert.thresholds.filter((x) => holds(x.op, firing, x.value));
-    if (own >= 2 * 60_000 && satisfied.every((x) => durationMs(x.for) >= own)) {
+    if (!alert.testWindow && own >= 2 * 60_000 && satisfied.every((x) => durationMs(x.for) >= own)) {
       // Pending, not yet firing, halfway through `for:`.
       firingTests.unshift({
         eval_time: minutes(Math.floor(own / 2 / 60_000) * 60_000),
@@ -119,13 +123,15 @@ export function compileTests(
 ): Map<string, PromTestFile> {
   const files = new Map<string, PromTestFile>();
   for (const alert of catalog.alerts) {
-    const file = files.get(alert.group) ?? {
+    // Baseline tests replay days of samples: one file each, so they run in parallel with the rest.
+    const key = alert.testWindow ? `${alert.group}-${alert.name}` : alert.group;
+    const file = files.get(key) ?? {
       rule_files: [ruleFile(alert.group)],
-      evaluation_interval: '1m',
+      evaluation_interval: alert.testWindow?.interval ?? '1m',
       tests: [],
     };
     file.tests.push(...alertTests(catalog, alert));
-    files.set(alert.group, file);
+    files.set(key, file);
   }
   return files;
 }

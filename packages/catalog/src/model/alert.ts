@@ -46,10 +46,15 @@ export interface AlertDefinition {
   outputLabels: Record<string, string>;
   /** Builds promtool input series so that `expr` evaluates to `value`. */
   input: (value: number) => TestInput;
+  /**
+   * For baseline (anomaly) alerts: the test's sample interval and evaluation time, e.g. 5m samples and
+   * an evaluation after 8 days, so a 7-day baseline exists.
+   */
+  testWindow?: { interval: string; evalAt: string };
   /** Minutes of input the expression needs before it means anything (e.g. a 1h window). */
   warmupMinutes?: number;
-  /** Values to test with where "just above/below the threshold" does not apply (==, !=). */
-  testValues?: { firing: number; quiet: number };
+  /** Values to test with where "just above/below the threshold" does not apply (==, !=, baselines). */
+  testValues?: { firing: number; quiet: number } | ((t: Threshold) => { firing: number; quiet: number });
   runbook: Runbook;
   /** Metrics the expression reads (checked against the metrics contract). */
   metrics: string[];

@@ -2,6 +2,7 @@
 import type { Catalog } from '../model/alert.ts';
 import { DEFAULT_SELECTORS, type Selectors } from '../model/selectors.ts';
 import { applicationAlerts, type AppOptions } from './application.ts';
+import { baselineAlerts, baselineRules } from './baselines.ts';
 import { bedrockAlerts } from './bedrock.ts';
 import { costAlerts } from './cost.ts';
 import { kafkaAlerts } from './kafka.ts';
@@ -31,8 +32,9 @@ export function seedCatalog(opts: SeedOptions = {}): Catalog {
         ...opts.sla,
       }),
       ...metaAlerts(s),
+      ...baselineAlerts(s),
     ],
-    recordingRules: [],
+    recordingRules: baselineRules(s),
     runbookBaseUrl: opts.runbookBaseUrl ?? 'https://runbooks.klaxon.example/alerts',
   };
 }

@@ -152,7 +152,7 @@ export function registerCatalogCommands(program: Command): void {
       log(
         `running promtool on ${result.testFiles.length + own.length} test files and ${'amtool'} on the routes`,
       );
-      const promtool = promtoolTest([...result.testFiles, ...own]);
+      const promtool = await promtoolTest([...result.testFiles, ...own]);
       const routes = amtoolRouteTests(result.alertmanagerFile, result.routeTestsFile);
       const rows: [string, string, string][] = [
         ['suite', 'result', 'detail'],
