@@ -33,6 +33,18 @@ export {
 export { runbookMarkdown } from './compile/runbooks.ts';
 export { checkCatalog, checkAlertmanagerPolicy, type Problem } from './check/policy.ts';
 export { checkPromql } from './check/promql.ts';
+export { logqlErrors } from './check/logql.ts';
+export {
+  lokiRules,
+  serviceMonitors,
+  yaceConfig,
+  blackboxConfig,
+  alloyConfig,
+  kubePrometheusStackValues,
+  SCRAPE_TARGETS,
+  DEFAULT_DEPLOY,
+  type DeployOptions,
+} from './compile/deploy.ts';
 export {
   promtoolCheckRules,
   amtoolCheckConfig,

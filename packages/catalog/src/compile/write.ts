@@ -8,6 +8,17 @@ import { stringify } from 'yaml';
 import type { Catalog } from '../model/alert.ts';
 import { checkAlertmanagerPolicy } from '../check/policy.ts';
 import { compileAlertmanager, routeExpectations, type AlertmanagerOptions } from './alertmanager.ts';
+import {
+  alloyConfig,
+  blackboxConfig,
+  blackboxProbe,
+  DEFAULT_DEPLOY,
+  kubePrometheusStackValues,
+  lokiRules,
+  serviceMonitors,
+  yaceConfig,
+  type DeployOptions,
+} from './deploy.ts';
 import { runbookMarkdown } from './runbooks.ts';
 import { compileRuleGroups } from './rules.ts';
 import { compileTests } from './tests.ts';
@@ -18,6 +29,7 @@ export const GENERATED_HEADER =
 export interface BuildOptions {
   alertmanager: AlertmanagerOptions;
   grafanaUrl?: string;
+  deploy?: Partial<DeployOptions>;
 }
 
 export interface BuildResult {
@@ -26,6 +38,7 @@ export interface BuildResult {
   testFiles: string[];
   alertmanagerFile: string;
   routeTestsFile: string;
+  lokiRulesFile: string;
   alertingRules: number;
   recordingRules: number;
   tests: number;
@@ -38,7 +51,17 @@ export function writeCatalog(
   outDir: string,
   opts: BuildOptions = { alertmanager: { target: 'klaxon' } },
 ): BuildResult {
-  for (const sub of ['prometheus', 'kubernetes', 'tests', 'alertmanager', 'runbooks']) {
+  for (const sub of [
+    'prometheus',
+    'kubernetes',
+    'tests',
+    'alertmanager',
+    'runbooks',
+    'exporters',
+    'alloy',
+    'loki',
+    'helm',
+  ]) {
     rmSync(join(outDir, sub), { recursive: true, force: true });
     mkdirSync(join(outDir, sub), { recursive: true });
   }
@@ -79,12 +102,31 @@ export function writeCatalog(
   writeFileSync(routeTestsFile, `${JSON.stringify(routeExpectations(opts.alertmanager), null, 2)}\n`);
   for (const a of catalog.alerts)
     writeFileSync(join(outDir, 'runbooks', `${a.name}.md`), runbookMarkdown(a, opts.grafanaUrl));
+  const deploy: DeployOptions = { ...DEFAULT_DEPLOY, ...opts.deploy };
+  writeFileSync(
+    join(outDir, 'kubernetes', 'servicemonitors.yml'),
+    GENERATED_HEADER +
+      serviceMonitors(deploy)
+        .map((m) => stringify(m))
+        .join('---\n'),
+  );
+  writeFileSync(join(outDir, 'kubernetes', 'probe.yml'), yaml(blackboxProbe(deploy)));
+  writeFileSync(join(outDir, 'exporters', 'blackbox.yml'), yaml(blackboxConfig()));
+  writeFileSync(join(outDir, 'exporters', 'yace.yml'), yaml(yaceConfig(deploy)));
+  writeFileSync(join(outDir, 'alloy', 'config.alloy'), alloyConfig(deploy));
+  const lokiRulesFile = join(outDir, 'loki', 'rules.yml');
+  writeFileSync(lokiRulesFile, yaml(lokiRules(catalog.runbookBaseUrl)));
+  writeFileSync(
+    join(outDir, 'helm', 'kube-prometheus-stack.values.yaml'),
+    yaml(kubePrometheusStackValues(am)),
+  );
   return {
     outDir,
     ruleFiles,
     testFiles,
     alertmanagerFile,
     routeTestsFile,
+    lokiRulesFile,
     alertingRules: groups.flatMap((g) => g.rules).filter((r) => r.alert).length,
     recordingRules: groups.flatMap((g) => g.rules).filter((r) => r.record).length,
     tests,

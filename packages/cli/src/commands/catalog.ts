@@ -12,6 +12,8 @@ import {
   CONTRACT_METRICS,
   DECLARED_METRICS,
   loadCatalog,
+  logqlErrors,
+  lokiRules,
   promtoolCheckRules,
   promtoolTest,
   writeCatalog,
@@ -107,6 +109,13 @@ export function registerCatalogCommands(program: Command): void {
     const log = progress(o);
     const { catalog, result } = await build(o, log);
     const problems = checkCatalog(catalog, new Set([...CONTRACT_METRICS, ...DECLARED_METRICS]));
+    for (const rule of lokiRules(catalog.runbookBaseUrl).groups.flatMap((g) => g.rules)) {
+      for (const e of logqlErrors(rule.expr))
+        problems.push({
+          subject: `Loki rule ${rule.alert}`,
+          message: `invalid LogQL at offset ${e.offset} (near "${e.near}"); fix the expression`,
+        });
+    }
     log('running promtool check rules and amtool check-config');
     const tools: ToolRun[] = [
       promtoolCheckRules(result.ruleFiles),

@@ -1,0 +1,266 @@
+/**
+ * Everything around the rules that kube-prometheus-stack needs: ServiceMonitors for the exporters and
+ * app services, a Probe for the 30-second endpoint checks, the blackbox_exporter and YACE configs, the
+ * Grafana Alloy config that ships container logs to Loki (Promtail is deprecated), Loki ruler rules for
+ * log-based alerts, and a values.yaml that wires it together. Plain objects; the writer makes YAML.
+ */
+import type { AlertmanagerConfig } from './alertmanager.ts';
+
+export interface DeployOptions {
+  namespace: string;
+  awsRegion: string;
+  bedrockModels: string[];
+  redshiftClusters: string[];
+  /** Endpoints probed every 30 s. */
+  endpoints: string[];
+  lokiUrl: string;
+}
+
+export const DEFAULT_DEPLOY: DeployOptions = {
+  namespace: 'monitoring',
+  awsRegion: 'us-east-1',
+  bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'anthropic.claude-3-5-sonnet-20240620-v1:0'],
+  redshiftClusters: ['analytics-prod'],
+  endpoints: ['https://api.game.example.com/healthz', 'https://play.game.example.com/'],
+  lokiUrl: 'http://loki-gateway.monitoring.svc/loki/api/v1/push',
+};
+
+/** The scrape targets, by the job names the metrics contract and the rules use. */
+export const SCRAPE_TARGETS = [
+  { job: 'kafka-exporter', app: 'kafka-exporter', port: 'metrics', interval: '30s' },
+  { job: 'kafka-jmx', app: 'kafka', port: 'jmx-metrics', interval: '30s' },
+  { job: 'yace', app: 'yace', port: 'http', interval: '60s' },
+  { job: 'game-backend', app: 'game-backend', port: 'metrics', interval: '15s' },
+  { job: 'game-api', app: 'game-api', port: 'metrics', interval: '15s' },
+  { job: 'narrative', app: 'narrative', port: 'metrics', interval: '15s' },
+  { job: 'klaxon-cost-exporter', app: 'klaxon-cost-exporter', port: 'metrics', interval: '60s' },
+  { job: 'klaxon-redshift-exporter', app: 'klaxon-redshift-exporter', port: 'metrics', interval: '30s' },
+  { job: 'klaxon-bedrock-prober', app: 'klaxon-bedrock-prober', port: 'metrics', interval: '30s' },
+  { job: 'klaxon', app: 'klaxon', port: 'http', interval: '30s' },
+] as const;
+
+const LABELS = { release: 'kube-prometheus-stack', 'app.kubernetes.io/part-of': 'klaxon' };
+
+export function serviceMonitors(o: DeployOptions): Record<string, unknown>[] {
+  return SCRAPE_TARGETS.map((t) => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: t.job, namespace: o.namespace, labels: LABELS },
+    spec: {
+      jobLabel: 'app.kubernetes.io/name',
+      namespaceSelector: { any: true },
+      selector: { matchLabels: { 'app.kubernetes.io/name': t.app } },
+      endpoints: [
+        {
+          port: t.port,
+          path: '/metrics',
+          interval: t.interval,
+          // The rules select on job="<name>": pin it, whatever the Service is called.
+          relabelings: [{ targetLabel: 'job', replacement: t.job, action: 'replace' }],
+        },
+      ],
+    },
+  }));
+}
+
+export function blackboxProbe(o: DeployOptions): Record<string, unknown> {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'Probe',
+    metadata: { name: 'klaxon-endpoints', namespace: o.namespace, labels: LABELS },
+    spec: {
+      jobName: 'blackbox',
+      interval: '30s',
+      module: 'http_2xx',
+      prober: { url: 'prometheus-blackbox-exporter.monitoring.svc:9115' },
+      targets: { staticConfig: { static: o.endpoints } },
+    },
+  };
+}
+
+export function blackboxConfig(): Record<string, unknown> {
+  return {
+    modules: {
+      http_2xx: {
+        prober: 'http',
+        timeout: '10s',
+        http: {
+          method: 'GET',
+          preferred_ip_protocol: 'ip4',
+          follow_redirects: true,
+          fail_if_not_ssl: false,
+          valid_status_codes: [],
+        },
+      },
+    },
+  };
+}
+
+/** YACE: Bedrock and Billing as static jobs (models are not taggable resources), Redshift by discovery. */
+export function yaceConfig(o: DeployOptions): Record<string, unknown> {
+  const stat = (name: string, statistics: string[]) => ({ name, statistics, period: 60, length: 300 });
+  return {
+    apiVersion: 'v1alpha1',
+    sts: { region: o.awsRegion },
+    discovery: {
+      exportedTagsOnMetrics: { 'AWS/Redshift': ['Name'] },
+      jobs: [
+        {
+          type: 'AWS/Redshift',
+          regions: [o.awsRegion],
+          period: 300,
+          length: 600,
+          metrics: [
+            stat('PercentageDiskSpaceUsed', ['Average']),
+            stat('HealthStatus', ['Average']),
+            stat('QueryDuration', ['Average']),
+            stat('WLMQueueLength', ['Average']),
+            stat('WLMQueueWaitTime', ['Average']),
+            stat('CPUUtilization', ['Average']),
+          ],
+        },
+      ],
+    },
+    static: [
+      ...o.bedrockModels.map((model) => ({
+        name: `bedrock-${model.replace(/[^a-z0-9]+/gi, '-')}`,
+        namespace: 'AWS/Bedrock',
+        regions: [o.awsRegion],
+        dimensions: [{ name: 'ModelId', value: model }],
+        metrics: [
+          stat('Invocations', ['Sum']),
+          stat('InvocationLatency', ['Average', 'p95']),
+          stat('InvocationClientErrors', ['Sum']),
+          stat('InvocationServerErrors', ['Sum']),
+          stat('InvocationThrottles', ['Sum']),
+          stat('InputTokenCount', ['Sum']),
+          stat('OutputTokenCount', ['Sum']),
+          stat('TimeToFirstToken', ['Average']),
+        ],
+      })),
+      {
+        name: 'billing',
+        namespace: 'AWS/Billing',
+        regions: ['us-east-1'],
+        dimensions: [{ name: 'Currency', value: 'USD' }],
+        metrics: [{ name: 'EstimatedCharges', statistics: ['Maximum'], period: 21600, length: 43200 }],
+      },
+    ],
+  };
+}
+
+/** Grafana Alloy (River): every container's logs to Loki, labelled so the logs links can select them. */
+export function alloyConfig(o: DeployOptions): string {
+  return `// Generated by \`klaxon build\`. DO NOT EDIT.
+// Ships container logs to Loki with the labels Klaxon's logs links select on (namespace, service, app, pod, container).
+discovery.kubernetes "pods" {
+  role = "pod"
+}
+
+discovery.relabel "pods" {
+  targets = discovery.kubernetes.pods.targets
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+    target_label  = "app"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_part_of", "__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+    separator     = ";"
+    regex         = ";?([^;]+).*"
+    target_label  = "service"
+  }
+}
+
+loki.source.kubernetes "pods" {
+  targets    = discovery.relabel.pods.output
+  forward_to = [loki.process.levels.receiver]
+}
+
+loki.process "levels" {
+  forward_to = [loki.write.default.receiver]
+  stage.logfmt {
+    mapping = { "level" = "" }
+  }
+  stage.labels {
+    values = { "level" = "" }
+  }
+}
+
+loki.write "default" {
+  endpoint {
+    url = "${o.lokiUrl}"
+  }
+}
+`;
+}
+
+export interface LokiRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** Log-based alerts for the Loki ruler: error-log bursts per service. */
+export function lokiRules(runbookBaseUrl: string): { groups: { name: string; rules: LokiRule[] }[] } {
+  const rule = (alert: string, tier: 'T2' | 'T3', threshold: number, severity: string): LokiRule => ({
+    alert,
+    expr: `sum by (namespace, service) (count_over_time({namespace=~".+"} | logfmt | level=~"error|fatal" [5m])) > ${threshold}`,
+    for: '10m',
+    labels: { tier, severity, team: 'platform', service: 'logs' },
+    annotations: {
+      summary: 'Error-log burst in {{ $labels.namespace }}/{{ $labels.service }}',
+      description: `More than ${threshold} error lines in 5 minutes from {{ $labels.service }}.`,
+      runbook_url: `${runbookBaseUrl.replace(/\/$/, '')}/${alert}.md`,
+    },
+  });
+  return {
+    groups: [
+      {
+        name: 'klaxon-logs',
+        rules: [rule('ErrorLogBurst', 'T3', 100, 'info'), rule('ErrorLogStorm', 'T2', 1000, 'warning')],
+      },
+    ],
+  };
+}
+
+/** kube-prometheus-stack values that pick up everything above and run the generated Alertmanager config. */
+export function kubePrometheusStackValues(am: AlertmanagerConfig): Record<string, unknown> {
+  return {
+    prometheus: {
+      prometheusSpec: {
+        ruleSelectorNilUsesHelmValues: false,
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        ruleSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'klaxon' } },
+        evaluationInterval: '30s',
+        scrapeInterval: '30s',
+        retention: '15d',
+      },
+    },
+    alertmanager: {
+      config: am,
+      alertmanagerSpec: { secrets: ['klaxon-alertmanager-secrets'] },
+    },
+    grafana: {
+      sidecar: {
+        dashboards: { enabled: true, label: 'grafana_dashboard', searchNamespace: 'ALL' },
+        datasources: { enabled: true },
+      },
+    },
+    defaultRules: { create: true },
+  };
+}
