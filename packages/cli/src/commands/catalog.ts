@@ -44,7 +44,7 @@ function withCatalogOptions(cmd: Command): Command {
     .option('-o, --out <dir>', 'output folder', 'dist/catalog')
     .option('--target <target>', 'where Alertmanager sends alerts: klaxon or pagerduty', 'klaxon')
     .option('--klaxon-url <url>', 'the Klaxon engine URL Alertmanager posts to', 'http://klaxon:8080')
-    .option('--grafana-url <url>', 'Grafana base URL for runbook links')
+    .option('--grafana-url <url>', 'Grafana base URL for runbook links', 'http://localhost:3000')
     .option('--json', 'print the result as JSON');
 }
 
