@@ -138,6 +138,9 @@ export function compileAlertmanager(catalog: Catalog, o: AlertmanagerOptions): A
       tierRoute('T3', 'slack-advisory'),
     );
   }
+  const own = catalog.routing ?? { routes: [], receivers: [] };
+  receivers.push(...(own.receivers as unknown as AmReceiver[]));
+  routes.unshift(...(own.routes as AmRoute[]));
   return {
     route: {
       receiver: o.target === 'klaxon' ? 'klaxon' : 'slack-advisory',

@@ -6,7 +6,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Catalog } from '../model/alert.ts';
-import { checkAlertmanagerPolicy } from '../check/policy.ts';
 import { compileAlertmanager, routeExpectations, type AlertmanagerOptions } from './alertmanager.ts';
 import {
   alloyConfig,
@@ -94,8 +93,6 @@ export function writeCatalog(
     tests += file.tests.length;
   }
   const am = compileAlertmanager(catalog, opts.alertmanager);
-  const policy = checkAlertmanagerPolicy(am);
-  if (policy.length > 0) throw new Error(policy.map((p) => `${p.subject}: ${p.message}`).join('\n'));
   const alertmanagerFile = join(outDir, 'alertmanager', 'alertmanager.yml');
   writeFileSync(alertmanagerFile, yaml(am));
   const routeTestsFile = join(outDir, 'alertmanager', 'route-tests.json');

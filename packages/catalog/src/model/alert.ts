@@ -73,4 +73,9 @@ export interface Catalog {
   recordingRules: RecordingRule[];
   /** Base URL the generated runbooks are published under. */
   runbookBaseUrl: string;
+  /**
+   * Your own Alertmanager routes and receivers, placed before the tier routes (e.g. a team's Slack).
+   * `klaxon check` refuses any that would send T3 to a paging receiver.
+   */
+  routing?: { routes: Record<string, unknown>[]; receivers: Record<string, unknown>[] };
 }

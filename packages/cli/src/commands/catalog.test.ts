@@ -55,4 +55,27 @@ export default [{
     expect(check.stderr).toContain('klaxon check: alert BrokenAlert: missing runbook');
     expect(check.stderr).toMatch(/klaxon check: alert BrokenAlert: invalid PromQL at line 1, column \d+/);
   }, 60_000);
+
+  it('fails check when a route of yours would send T3 to PagerDuty', () => {
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, '.tmp', 'routing-'));
+    const file = join(dir, 'routing.ts');
+    writeFileSync(
+      file,
+      `import type { Catalog } from '@klaxon/catalog';
+export default (seed: Catalog): Catalog => ({
+  ...seed,
+  routing: {
+    receivers: [{ name: 'finops-pager', pagerduty_configs: [{ routing_key: 'x' }] }],
+    routes: [{ receiver: 'finops-pager', matchers: ['tier="T3"', 'service="cost"'] }],
+  },
+});
+`,
+    );
+    const check = klaxon('check', '--catalog', file, '--target', 'pagerduty', '--out', join(dir, 'out'));
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(
+      'klaxon check: route tier="T3",service="cost": T3 is advisory and never pages, but this route sends it to receiver "finops-pager"',
+    );
+  }, 60_000);
 });

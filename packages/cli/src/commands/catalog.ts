@@ -8,7 +8,9 @@ import type { Command } from 'commander';
 import {
   amtoolCheckConfig,
   amtoolRouteTests,
+  checkAlertmanagerPolicy,
   checkCatalog,
+  compileAlertmanager,
   CONTRACT_METRICS,
   DECLARED_METRICS,
   loadCatalog,
@@ -108,7 +110,10 @@ export function registerCatalogCommands(program: Command): void {
   ).action(async (o: CatalogOpts) => {
     const log = progress(o);
     const { catalog, result } = await build(o, log);
-    const problems = checkCatalog(catalog, new Set([...CONTRACT_METRICS, ...DECLARED_METRICS]));
+    const problems = [
+      ...checkCatalog(catalog, new Set([...CONTRACT_METRICS, ...DECLARED_METRICS])),
+      ...checkAlertmanagerPolicy(compileAlertmanager(catalog, { target: o.target, klaxonUrl: o.klaxonUrl })),
+    ];
     for (const rule of lokiRules(catalog.runbookBaseUrl).groups.flatMap((g) => g.rules)) {
       for (const e of logqlErrors(rule.expr))
         problems.push({
