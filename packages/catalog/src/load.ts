@@ -28,8 +28,12 @@ export async function loadCatalog(file?: string): Promise<Catalog> {
     );
   }
   const ext = mod.default;
-  if (Array.isArray(ext)) return { ...seed, alerts: [...seed.alerts, ...ext] };
-  if (typeof ext === 'function') return ext(seed);
+  const mark = (c: Catalog): Catalog => ({
+    ...c,
+    alerts: c.alerts.map((a) => (seed.alerts.includes(a) ? a : { ...a, source: a.source ?? file })),
+  });
+  if (Array.isArray(ext)) return mark({ ...seed, alerts: [...seed.alerts, ...ext] });
+  if (typeof ext === 'function') return mark(ext(seed));
   throw new Error(
     `${file}: the default export must be an array of alert definitions or a function (seed) => catalog`,
   );

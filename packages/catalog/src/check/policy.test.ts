@@ -35,7 +35,7 @@ describe('tier policy checks', () => {
   it('names the alert and the metric when a metric name has a typo', () => {
     expect(problems(mine({ expr: 'max by (region) (game_server_player_online)' }))).toEqual([
       {
-        subject: 'alert MatchmakerQueueLong',
+        subject: 'packages/catalog/src/seed/matchmaker.ts: alert MatchmakerQueueLong',
         message: expect.stringContaining('metric game_server_player_online is not in the metrics contract'),
       },
     ]);
@@ -44,14 +44,14 @@ describe('tier policy checks', () => {
   it('refuses an alert without a runbook', () => {
     const [p] = problems(mine({ runbook: { meaning: '', impact: '', diagnosis: [], mitigation: [] } }));
     expect(p).toMatchObject({
-      subject: 'alert MatchmakerQueueLong',
+      subject: 'packages/catalog/src/seed/matchmaker.ts: alert MatchmakerQueueLong',
       message: expect.stringContaining('missing runbook'),
     });
   });
 
   it('reports invalid PromQL with its position', () => {
     const [p] = problems(mine({ expr: 'max by (region (game_server_players_online)' }));
-    expect(p!.subject).toBe('alert MatchmakerQueueLong');
+    expect(p!.subject).toBe('packages/catalog/src/seed/matchmaker.ts: alert MatchmakerQueueLong');
     expect(p!.message).toMatch(/^invalid PromQL at line 1, column \d+/);
   });
 

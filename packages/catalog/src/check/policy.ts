@@ -39,7 +39,9 @@ export function checkCatalog(catalog: Catalog, contract: ReadonlySet<string>): P
   }
   const seen = new Set<string>();
   for (const a of catalog.alerts) {
-    const p = (message: string) => problems.push({ subject: `alert ${a.name || '(unnamed)'}`, message });
+    const where = a.source ?? `packages/catalog/src/seed/${a.group}.ts`;
+    const p = (message: string) =>
+      problems.push({ subject: `${where}: alert ${a.name || '(unnamed)'}`, message });
     if (!NAME.test(a.name)) p('the name must be CamelCase, e.g. KafkaConsumerLag');
     if (seen.has(a.name)) p('duplicate alert name; every alert name must be unique');
     seen.add(a.name);

@@ -60,6 +60,8 @@ export interface AlertDefinition {
   metrics: string[];
   /** Dashboard panel the deep link opens for this alert. */
   panel?: string;
+  /** The file the definition came from, for messages (set by the loader). */
+  source?: string;
 }
 
 export interface RecordingRule {

@@ -52,8 +52,8 @@ export default [{
     );
     const check = klaxon('check', '--catalog', file, '--out', join(dir, 'out'));
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain('klaxon check: alert BrokenAlert: missing runbook');
-    expect(check.stderr).toMatch(/klaxon check: alert BrokenAlert: invalid PromQL at line 1, column \d+/);
+    expect(check.stderr).toContain(`klaxon check: ${file}: alert BrokenAlert: missing runbook`);
+    expect(check.stderr).toMatch(/: alert BrokenAlert: invalid PromQL at line 1, column \d+/);
   }, 60_000);
 
   it('fails check when a route of yours would send T3 to PagerDuty', () => {
