@@ -3,6 +3,7 @@
  * join, re-open, acknowledge and resolve. It is set-oriented (a handful of statements per batch, whatever
  * its size) so that group commit stays cheap on PostgreSQL as well as SQLite.
  */
+import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { higherTier, tierOf, type IngestItem } from '../alerts/alert.ts';
 import type { Tier } from '../config/schema.ts';
@@ -69,8 +70,14 @@ type PendingEvent = Omit<NewIncidentEventRow, 'incident_id'> & { incident: Incid
 
 const CHUNK = 400;
 
-const alertKeyOf = (item: IngestItem) => `${item.serviceId}/${item.alert.dedupKey}`;
-const groupRefOf = (item: IngestItem) => `${item.serviceId}/${item.alert.groupKey}`;
+/**
+ * Keys go into unique btree indexes, which PostgreSQL caps at about 2.7 kB per entry: a long key (an
+ * Alertmanager group key can be kilobytes) is replaced by its SHA-256, so any sender's key fits.
+ */
+const bounded = (key: string) =>
+  Buffer.byteLength(key) > 512 ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
+const alertKeyOf = (item: IngestItem) => bounded(`${item.serviceId}/${item.alert.dedupKey}`);
+const groupRefOf = (item: IngestItem) => bounded(`${item.serviceId}/${item.alert.groupKey}`);
 
 /** Applies `items` in order; returns one result per item. */
 export async function applyBatch(

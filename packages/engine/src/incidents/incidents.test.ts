@@ -212,6 +212,19 @@ describe.each(DIALECTS)('incident model on %s', (dialect) => {
     expect(detail.alerts[0]!.labels).toEqual({ 'l\uFFFD': 'v\uFFFD' });
   });
 
+  it('takes group and dedup keys of any length (PostgreSQL caps index entries at ~2.7 kB)', async () => {
+    // Incompressible text: PostgreSQL compresses repeated characters before it checks the size.
+    const long = (seed: number) =>
+      Array.from({ length: 3000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * seed) % 20000))).join('');
+    const [a] = await queue.submit([item({ dedupKey: long(7919), groupKey: long(104729) })]);
+    expect(a!.outcome).toBe('opened');
+    const [again] = await queue.submit([item({ dedupKey: long(7919), groupKey: long(104729) })]);
+    expect(again).toMatchObject({ outcome: 'updated', incidentId: a!.incidentId });
+    const [other] = await queue.submit([item({ dedupKey: long(31), groupKey: long(104729) })]);
+    expect(other).toMatchObject({ outcome: 'added', incidentId: a!.incidentId });
+    expect((await getIncident(store, a!.incidentId!)).alerts[0]!.dedupKey).toBe(long(7919));
+  });
+
   it('keeps one open incident per group under many concurrent submissions', async () => {
     const submissions = Array.from({ length: 50 }, (_, i) => queue.submit([item({ dedupKey: `c${i}` })]));
     const results = (await Promise.all(submissions)).flat();

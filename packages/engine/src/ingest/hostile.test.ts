@@ -90,7 +90,8 @@ function mutate(body: unknown, path: number[], replacement: unknown, remove: boo
   return copy;
 }
 
-describe.each(DIALECTS)('hostile input at every ingest endpoint on %s', (dialect) => {
+// Generous: when a property fails, shrinking re-runs it many times before it reports the counterexample.
+describe.each(DIALECTS)('hostile input at every ingest endpoint on %s', { timeout: 120_000 }, (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     if (!skipPostgres(dialect)) t = await buildTestApp(dialect);
