@@ -17,6 +17,7 @@ import {
   type EventDto,
   type IncidentDto,
 } from './model.ts';
+import { timelineEvent } from './timeline.ts';
 
 export interface IncidentFilter {
   states?: IncidentState[];
@@ -77,16 +78,11 @@ async function withIncident<T>(
 
 async function addEvent(
   trx: Transaction<Database>,
-  incidentId: number,
-  at: number,
-  kind: string,
-  actor: string,
-  message: string,
-  data: Record<string, unknown> = {},
+  ...event: Parameters<typeof timelineEvent>
 ): Promise<EventDto> {
   const row = await trx
     .insertInto('incident_events')
-    .values({ incident_id: incidentId, at, kind, actor, message, data: JSON.stringify(data) })
+    .values(timelineEvent(...event))
     .returningAll()
     .executeTakeFirstOrThrow();
   return toEventDto(row);

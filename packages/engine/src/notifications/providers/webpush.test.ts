@@ -7,6 +7,33 @@ import { selfSignedCert, startFake, type FakeServer } from '../../../test/fake-h
 import type { OutboundMessage } from '../provider.ts';
 import { webPushProvider } from './webpush.ts';
 
+/** A browser's push subscription: its own P-256 key pair and auth secret. */
+function subscribe(endpoint: string) {
+  const browser = createECDH('prime256v1');
+  browser.generateKeys();
+  const authSecret = randomBytes(16);
+  const subscription = {
+    endpoint,
+    keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: authSecret.toString('base64url') },
+  };
+  return { browser, authSecret, address: `webpush:${JSON.stringify(subscription)}` };
+}
+
+function vapidProvider(agent: Agent) {
+  const vapid = webpush.generateVAPIDKeys();
+  return {
+    vapid,
+    provider: webPushProvider({
+      id: 'webpush',
+      publicKey: vapid.publicKey,
+      privateKey: vapid.privateKey,
+      subject: 'mailto:oncall@example.com',
+      timeoutMs: 2000,
+      agent,
+    }),
+  };
+}
+
 describe('web push with VAPID', () => {
   const tls = selfSignedCert();
   const agent = new Agent({ ca: tls.cert });
@@ -21,28 +48,13 @@ describe('web push with VAPID', () => {
       },
       { tls },
     );
-    // A browser's subscription: its own P-256 key pair and auth secret.
-    const browser = createECDH('prime256v1');
-    browser.generateKeys();
-    const authSecret = randomBytes(16);
-    const subscription = {
-      endpoint: `${endpoint.url}/push/v1/abc`,
-      keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: authSecret.toString('base64url') },
-    };
-    const vapid = webpush.generateVAPIDKeys();
-    const provider = webPushProvider({
-      id: 'webpush',
-      publicKey: vapid.publicKey,
-      privateKey: vapid.privateKey,
-      subject: 'mailto:oncall@example.com',
-      timeoutMs: 2000,
-      agent,
-    });
+    const { browser, authSecret, address } = subscribe(`${endpoint.url}/push/v1/abc`);
+    const { vapid, provider } = vapidProvider(agent);
     const msg: OutboundMessage = {
       notificationId: 7,
       kind: 'page',
       channel: 'push',
-      address: `webpush:${JSON.stringify(subscription)}`,
+      address,
       urgency: 'high',
       incident: {
         id: 42,
@@ -90,29 +102,13 @@ describe('web push with VAPID', () => {
       },
       { tls },
     );
-    const browser = createECDH('prime256v1');
-    browser.generateKeys();
-    const vapid = webpush.generateVAPIDKeys();
-    const provider = webPushProvider({
-      id: 'webpush',
-      publicKey: vapid.publicKey,
-      privateKey: vapid.privateKey,
-      subject: 'mailto:oncall@example.com',
-      timeoutMs: 2000,
-      agent,
-    });
-    const sub = {
-      endpoint: `${endpoint.url}/p`,
-      keys: {
-        p256dh: browser.getPublicKey().toString('base64url'),
-        auth: randomBytes(16).toString('base64url'),
-      },
-    };
+    const { address } = subscribe(`${endpoint.url}/p`);
+    const { provider } = vapidProvider(agent);
     const msg = {
       notificationId: 1,
       kind: 'page',
       channel: 'push',
-      address: `webpush:${JSON.stringify(sub)}`,
+      address,
       urgency: 'low',
       incident: null,
       context: null,
