@@ -58,8 +58,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   // A new or re-opened incident should page now, not at the next tick.
   built.queue.onCommit((_items, results) => {
-    if (results.some((r) => r.outcome === 'opened' || r.outcome === 'reopened' || r.outcome === 'added'))
-      engine.poke();
+    if (results.some((r) => r.notifies)) engine.poke();
   });
   const address = await built.app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   engine.start();

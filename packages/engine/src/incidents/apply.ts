@@ -33,6 +33,8 @@ export interface ApplyResult {
   incidentId: number | null;
   /** The incident's tier after this alert, when it belongs to one. */
   tier: Tier | null;
+  /** Set when this batch started the incident's escalation or queued its announcements: work is due now. */
+  notifies?: true;
   dedupKey: string;
 }
 
@@ -108,12 +110,13 @@ export async function applyBatch(
 
   const state = await loadState(trx, locker, items, alertKeys, groupRefs, opts);
   const results = items.map((item) => applyOne(state, item, opts));
-  await writeState(trx, state, opts);
+  const notifying = await writeState(trx, state, opts);
   return results.map(({ outcome, dedupKey, incident }) => ({
     outcome,
     dedupKey,
     incidentId: incident ? incident.row.id : null,
     tier: incident ? (incident.row.tier as Tier) : null,
+    ...(incident && notifying.has(incident.row.id) ? { notifies: true } : {}),
   }));
 }
 
@@ -454,7 +457,12 @@ function event(
   state.events.push({ incident, at, kind, actor: actorOf(item), message, data: JSON.stringify(data) });
 }
 
-async function writeState(trx: Transaction<Database>, state: BatchState, opts: ApplyOptions): Promise<void> {
+/** Writes the batch; returns the incidents whose escalation started or that were announced. */
+async function writeState(
+  trx: Transaction<Database>,
+  state: BatchState,
+  opts: ApplyOptions,
+): Promise<Set<number>> {
   const created = [...state.byGroup.values()].flat().filter((i) => i.isNew);
   for (const chunk of chunks(created)) {
     const rows = await trx
@@ -509,6 +517,7 @@ async function writeState(trx: Transaction<Database>, state: BatchState, opts: A
       .execute();
   }
   await paging.write(trx);
+  return new Set(paging.notifyingIds);
 }
 
 /** Works out which escalations start and stop; adds a timeline event where maintenance holds a page back. */
@@ -558,7 +567,7 @@ function planPaging(state: BatchState, opts: ApplyOptions) {
       await startEscalations(trx, starts, opts.now);
       await stopPaging(trx, stops, opts.now);
     },
-    startedIds: starts.map((s) => s.incidentId),
+    notifyingIds: [...starts.map((s) => s.incidentId), ...announcements.map((a) => a.incidentId)],
   };
 }
 
