@@ -4,6 +4,7 @@
  * that editors use for completion (`klaxon schema`).
  */
 import { z } from 'zod';
+import { WEEKDAYS } from '../schedules/rotation.ts';
 
 export const TIERS = ['T1', 'T2', 'T3'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -62,8 +63,7 @@ const user = z.strictObject({
     .describe("This person's own rules per urgency; missing urgencies use notificationDefaults."),
 });
 
-const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-const weekday = z.enum(WEEKDAY_NAMES);
+const weekday = z.enum(WEEKDAYS);
 
 const rotation = z.strictObject({
   type: z.enum(['hourly', 'daily', 'weekly']),
@@ -87,7 +87,7 @@ const restriction = z.strictObject({
   days: z
     .array(weekday)
     .min(1)
-    .default([...WEEKDAY_NAMES]),
+    .default([...WEEKDAYS]),
   from: hhmm,
   to: hhmm.describe('Local end; earlier than `from` means the window runs past midnight.'),
 });

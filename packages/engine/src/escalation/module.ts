@@ -22,8 +22,6 @@ const BATCH = 1000;
 export interface EscalationModuleDeps {
   config: KlaxonConfig;
   directory: OnCallDirectory;
-  /** Called after a tick queued notifications (the delivery pipeline listens). */
-  onQueued?: (count: number) => void;
   /**
    * Hands notifications that are due at once straight to delivery after the commit (they are written
    * already claimed), sparing them a trip through the delivery module's next tick.
@@ -215,7 +213,6 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
           .values(events.slice(i, i + 500))
           .execute();
       }
-      if (notifications.length > 0) deps.onQueued?.(notifications.length);
     },
   };
 }

@@ -11,7 +11,6 @@ const PART_CODES: Record<string, ErrorCode> = {
   body: 'invalid_payload',
   querystring: 'invalid_query',
   params: 'invalid_params',
-  headers: 'missing_credentials',
 };
 
 function isZod(schema: unknown): schema is z.ZodType {

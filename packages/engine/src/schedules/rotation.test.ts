@@ -14,6 +14,7 @@ import {
   type LayerSpec,
   type RotationSpec,
   type Weekday,
+  WEEKDAYS,
 } from './rotation.ts';
 import { onCallAt, scheduleGaps, scheduleShifts, type ScheduleSpec } from './schedule.ts';
 
@@ -43,15 +44,7 @@ const instant = fc.integer({ min: YEAR_START, max: YEAR_END - 1 });
 const hhmm = fc
   .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
   .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
-const weekday = fc.constantFrom<Weekday>(
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-);
+const weekday = fc.constantFrom<Weekday>(...WEEKDAYS);
 const unit = fc.constantFrom<RotationSpec['unit']>('hour', 'day', 'week');
 
 describe('rotations across DST', () => {
