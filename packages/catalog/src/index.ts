@@ -31,6 +31,8 @@ export {
   type AlertmanagerOptions,
 } from './compile/alertmanager.ts';
 export { runbookMarkdown } from './compile/runbooks.ts';
+export { compressCatalog, scaleDuration, scaleRanges } from './compile/profile.ts';
+export { durationMs, formatDuration } from './compile/durations.ts';
 export { checkCatalog, checkAlertmanagerPolicy, type Problem } from './check/policy.ts';
 export { checkPromql } from './check/promql.ts';
 export { logqlErrors } from './check/logql.ts';

@@ -7,6 +7,7 @@
  */
 import type { Catalog } from '../model/alert.ts';
 import { TIER_POLICIES, type Tier } from '../model/tiers.ts';
+import { scaleDuration } from './profile.ts';
 
 export interface AlertmanagerOptions {
   target: 'klaxon' | 'pagerduty';
@@ -16,6 +17,11 @@ export interface AlertmanagerOptions {
   klaxonKey?: string;
   /** PagerDuty mode: routing keys (or files) per paging tier. */
   pagerdutyRoutingKeyFile?: Partial<Record<'T1' | 'T2', string>>;
+  /**
+   * Divides every group wait, group interval and repeat interval by this factor (the demo's compressed
+   * time profile). Default 1.
+   */
+  timeFactor?: number;
   /** PagerDuty mode: the Slack webhook for T3, and its channel. */
   slackApiUrlFile?: string;
   slackChannel?: string;
@@ -63,15 +69,16 @@ export function isPagingReceiver(r: AmReceiver | Record<string, unknown>): boole
 
 export function compileAlertmanager(catalog: Catalog, o: AlertmanagerOptions): AlertmanagerConfig {
   const identifying = [...new Set(catalog.alerts.flatMap((a) => Object.keys(a.outputLabels)))].sort();
+  const t = (d: string) => (o.timeFactor && o.timeFactor !== 1 ? scaleDuration(d, o.timeFactor) : d);
   const tierRoute = (tier: Tier, receiver: string): AmRoute => {
     const p = TIER_POLICIES[tier];
     return {
       receiver,
       matchers: [`tier="${tier}"`],
       group_by: ['alertname', 'service', 'tier'],
-      group_wait: p.groupWait,
-      group_interval: p.groupInterval,
-      repeat_interval: p.repeatInterval,
+      group_wait: t(p.groupWait),
+      group_interval: t(p.groupInterval),
+      repeat_interval: t(p.repeatInterval),
     };
   };
   const receivers: AmReceiver[] = [];
@@ -94,8 +101,8 @@ export function compileAlertmanager(catalog: Catalog, o: AlertmanagerOptions): A
       receiver: 'klaxon',
       matchers: ['alertname="Watchdog"'],
       group_wait: '0s',
-      group_interval: '1m',
-      repeat_interval: '1m',
+      group_interval: t('1m'),
+      repeat_interval: t('1m'),
     });
     for (const tier of ['T1', 'T2', 'T3'] as const) routes.push(tierRoute(tier, 'klaxon'));
   } else {
@@ -131,7 +138,11 @@ export function compileAlertmanager(catalog: Catalog, o: AlertmanagerOptions): A
       ],
     });
     receivers.push({ name: 'deadmans-switch' });
-    routes.push({ receiver: 'deadmans-switch', matchers: ['alertname="Watchdog"'], repeat_interval: '1m' });
+    routes.push({
+      receiver: 'deadmans-switch',
+      matchers: ['alertname="Watchdog"'],
+      repeat_interval: t('1m'),
+    });
     routes.push(
       tierRoute('T1', 'pagerduty-t1'),
       tierRoute('T2', 'pagerduty-t2'),
@@ -145,9 +156,9 @@ export function compileAlertmanager(catalog: Catalog, o: AlertmanagerOptions): A
     route: {
       receiver: o.target === 'klaxon' ? 'klaxon' : 'slack-advisory',
       group_by: ['alertname', 'service', 'tier'],
-      group_wait: '30s',
-      group_interval: '5m',
-      repeat_interval: '4h',
+      group_wait: t('30s'),
+      group_interval: t('5m'),
+      repeat_interval: t('4h'),
       routes,
     },
     inhibit_rules: [

@@ -2,6 +2,7 @@
  * Compiles alert definitions into plain Prometheus rule groups: one rule per tier threshold, with the
  * tier's labels and the required annotations. Plain data in, plain data out; YAML is written elsewhere.
  */
+import { durationMs } from './durations.ts';
 import type { AlertDefinition, Catalog, Threshold } from '../model/alert.ts';
 import { TIER_POLICIES } from '../model/tiers.ts';
 
@@ -41,7 +42,7 @@ export function alertRule(catalog: Catalog, alert: AlertDefinition, t: Threshold
     labels: ruleLabels(alert, t),
     annotations: ruleAnnotations(catalog, alert),
   };
-  if (t.for !== '0m' && t.for !== '0s') rule.for = t.for;
+  if (durationMs(t.for) > 0) rule.for = t.for;
   return rule;
 }
 
