@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    // The game days run on their own: `npm run test:gameday` (vitest.gameday.config.ts).
     reporters: ['default', './scripts/summary-reporter.ts'],
     globalSetup: ['./packages/engine/test/global-setup.ts'],
     testTimeout: 30_000,

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerOpenApi } from './commands/openapi.ts';
 import { registerServe } from './commands/serve.ts';
 import { reportFailure } from './output.ts';
@@ -15,6 +16,7 @@ registerServe(program);
 registerConfigCommands(program);
 registerOpenApi(program);
 registerCatalogCommands(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,7 +18,8 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
   const timeoutMs = hb.timeoutMinutes * 60_000;
   return {
     name: 'heartbeat',
-    everyMs: 5000,
+    // Check often enough that a short timeout (the demo's compressed profile) is noticed on time.
+    everyMs: Math.max(250, Math.min(5000, timeoutMs / 10)),
     async tick({ trx, now }) {
       const t = now.getTime();
       const row = await trx

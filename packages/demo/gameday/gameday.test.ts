@@ -1,0 +1,142 @@
+/**
+ * Game days: every scenario runs against real Prometheus, real Alertmanager, the engine and the
+ * simulator, and must do exactly what the tier model promises. The run writes docs/game-days.md.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '@klaxon/engine';
+import {
+  DEFAULT_SEED,
+  DEMO_TIME_FACTOR,
+  describeFailures,
+  gameDayMarkdown,
+  intervalSeconds,
+  loadPlans,
+  MissingBinaryError,
+  prepareHistory,
+  requireBinaries,
+  runScenario,
+  startStack,
+  summarize,
+  type History,
+  type ScenarioResult,
+} from '../src/index.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const WORK = join(ROOT, '.tmp', 'gameday');
+const CONFIG = join(ROOT, 'examples', 'klaxon.yaml');
+const now = () => systemClock.now().getTime();
+
+function binariesPresent(): boolean {
+  try {
+    requireBinaries(['prometheus', 'promtool', 'alertmanager']);
+    return true;
+  } catch (err) {
+    if (process.env.CI === 'true' || !(err instanceof MissingBinaryError)) throw err;
+    console.warn(`[game days] SKIPPED: ${(err as Error).message}`);
+    return false;
+  }
+}
+
+const present = binariesPresent();
+const plans = loadPlans();
+const results: ScenarioResult[] = [];
+let history: History;
+
+describe.skipIf(!present)('game days', () => {
+  beforeAll(async () => {
+    history = await prepareHistory({ workDir: join(WORK, 'base'), seed: DEFAULT_SEED });
+  });
+
+  afterAll(() => {
+    if (results.length !== plans.length) return;
+    const order = new Map(plans.map((p, i) => [p.name, i]));
+    results.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+    writeFileSync(
+      join(ROOT, 'docs', 'game-days.md'),
+      gameDayMarkdown(results, {
+        factor: DEMO_TIME_FACTOR,
+        interval: intervalSeconds(DEMO_TIME_FACTOR),
+        seed: DEFAULT_SEED,
+        date: systemClock.now().toISOString().slice(0, 10),
+        machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+      }),
+    );
+  });
+
+  for (const plan of plans) {
+    it.concurrent(`${plan.name}: ${plan.title}`, async () => {
+      const stack = await startStack({ workDir: join(WORK, plan.name), configFile: CONFIG, history });
+      let result: ScenarioResult;
+      try {
+        result = await runScenario(stack, plan, { now });
+      } finally {
+        await stack.stop();
+      }
+      results.push(result);
+      expect(result.passed, describeFailures(result)).toBe(true);
+    });
+  }
+
+  it('meets the game-day targets across all scenarios', () => {
+    expect(results).toHaveLength(plans.length);
+    const sum = summarize(results);
+    const table = results
+      .map((r) => `${r.name}: detection ${r.detection.latencyMs} ms, floor ${r.detection.floorMs} ms`)
+      .join('\n');
+    expect(sum.medianRatio, `median detection latency / floor must be ≤ 1.2:\n${table}`).not.toBeNull();
+    expect(sum.medianRatio!, `median detection latency / floor must be ≤ 1.2:\n${table}`).toBeLessThanOrEqual(
+      1.2,
+    );
+    // The quiet day had noise an every-alert-pages setup would have paged on, and Klaxon paged nobody.
+    expect(sum.quietDay, 'the quiet day ran').not.toBeNull();
+    expect(sum.quietDay!.klaxonPages, 'the quiet day pages nobody').toBe(0);
+    expect(sum.quietDay!.naivePages, 'the simulator made noise on the quiet day').toBeGreaterThan(0);
+    expect(results.every((r) => r.pages.T1 + r.pages.T2 === r.klaxonPages)).toBe(true);
+    expect(sum.klaxonPages, 'Klaxon pages fewer times than every-alert-pages would').toBeLessThan(
+      sum.naivePages,
+    );
+  });
+
+  it('`klaxon demo` pages the primary, escalates to the backup and posts a T3 message within 3 minutes, and Ctrl-C leaves nothing behind', async () => {
+    const workDir = join(WORK, 'cli-demo');
+    const child = spawn(
+      process.execPath,
+      [resolve(ROOT, 'packages/cli/bin/klaxon.js'), 'demo', '--work-dir', workDir],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: false,
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const start = now();
+    while (!out.includes('Still running') && child.exitCode === null && now() - start < 180_000)
+      await new Promise((r) => setTimeout(r, 250));
+    const elapsed = now() - start;
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(out, out).toContain('Still running');
+    expect(elapsed, 'the demo must reach its outcomes within 3 minutes of start').toBeLessThan(180_000);
+    expect(out).toMatch(/PAGE\s+PAGE → \w+ by (voice|sms).*\[T1\]/);
+    expect(out).toMatch(/ESCALATE\s+ESCALATED → \w+ .*escalation step 2/);
+    expect(out).toMatch(/MESSAGE\s+T3 message → slack/);
+    expect(out).toContain('no process left behind');
+    expect(code).toBe(130);
+    // Nothing the demo started (Prometheus, Alertmanager on its work dir) is still running.
+    const ps = await new Promise<string>((r) => {
+      const p = spawn('ps', ['-eo', 'args']);
+      let s = '';
+      p.stdout.on('data', (d: Buffer) => (s += d.toString()));
+      p.once('exit', () => r(s));
+    });
+    expect(ps.split('\n').filter((l) => l.includes(workDir))).toEqual([]);
+  });
+});

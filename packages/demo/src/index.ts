@@ -1,0 +1,38 @@
+/**
+ * @klaxon/demo: the whole system on one machine — real Prometheus and Alertmanager, the engine and the
+ * simulated platform — and the scenario runner the demo and the game-day tests share.
+ */
+export {
+  startStack,
+  prepareHistory,
+  DEFAULT_SEED,
+  type Stack,
+  type StackOptions,
+  type History,
+} from './stack.ts';
+export { DEMO_TIME_FACTOR, compressEngineConfig, intervalSeconds } from './profile.ts';
+export {
+  runScenario,
+  describeFailures,
+  detectionFloorMs,
+  ROLES,
+  type ScenarioPlan,
+  type ScenarioResult,
+  type Check,
+  type AlertMatch,
+  type PageMatch,
+  type Role,
+} from './runner.ts';
+export { Observer, type FeedEvent, type FeedKind } from './observe.ts';
+export { gameDayMarkdown, summarize, median, type GameDaySummary } from './report.ts';
+export {
+  requireBinaries,
+  findBinary,
+  MissingBinaryError,
+  liveProcesses,
+  freePort,
+  waitFor,
+  BINARIES,
+} from './processes.ts';
+export { backfill, type BackfillOptions } from './backfill.ts';
+export { loadPlans, toPlan, PlanError } from './scenarios.ts';

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+/** The game days: every scenario against real Prometheus, Alertmanager, the engine and the simulator. */
+export default defineConfig({
+  test: {
+    include: ['packages/demo/gameday/**/*.test.ts'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    maxConcurrency: 4,
+  },
+});
