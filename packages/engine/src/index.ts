@@ -15,6 +15,7 @@ export {
   type ServiceConfig,
   type UserConfig,
   type TeamConfig,
+  type GrafanaConfig,
 } from './config/schema.ts';
 export {
   loadConfigFile,
@@ -46,4 +47,7 @@ export {
 } from './schedules/schedule.ts';
 export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './http/app.ts';
 export { ERROR_CODES, ApiError, type ErrorCode } from './http/errors.ts';
+export { ANNOTATION_TAGS, annotationTag, type AnnotationBody } from './annotations/tags.ts';
+export { annotationModule, type AnnotationModule } from './annotations/module.ts';
+export { deploymentSchema, changeSchema, type DeploymentDto, type ChangeDto } from './deployments/model.ts';
 export { startServer, type ServerOptions, type RunningServer } from './server.ts';

@@ -48,6 +48,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     registry,
     metrics: built.metrics,
     poke: () => engine.poke(),
+    onAnnotationError: (ref, error) =>
+      built.app.log.warn({ annotation: ref, error }, 'Grafana annotation push failed'),
   });
   const engine: EngineLoop = new EngineLoop({
     store,
@@ -72,6 +74,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       (closing ??= (async () => {
         await engine.stop();
         await standard.delivery?.drain();
+        await standard.annotations?.drain();
         await built.app.close();
         await store.close();
       })()),

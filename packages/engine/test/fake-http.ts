@@ -73,7 +73,7 @@ export function selfSignedCert(): { key: string; cert: string } {
 
 export async function startFake(
   handler: FakeHandler = (_req, res) => json(res, 200, {}),
-  opts: { tls?: { key: string; cert: string } } = {},
+  opts: { tls?: { key: string; cert: string }; port?: number } = {},
 ): Promise<FakeServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
@@ -93,7 +93,7 @@ export async function startFake(
     });
   };
   const server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   const addr = server.address();
   if (!addr || typeof addr !== 'object') throw new Error('fake server has no port');
   return {

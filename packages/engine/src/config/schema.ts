@@ -435,6 +435,58 @@ const engine = z
   })
   .default({ tickIntervalMs: 250 });
 
+const deployments = z
+  .strictObject({
+    changeWindowHours: z
+      .number()
+      .positive()
+      .max(7 * 24)
+      .default(2)
+      .describe(
+        '"What changed?": deployments to an incident’s service and its dependencies this many hours before it opened are listed on it and in its messages.',
+      ),
+    environments: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Only deployments to these environments count as changes (default: every environment).'),
+    repositories: z
+      .record(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'use the repository full name, owner/name'), id)
+      .default({})
+      .describe(
+        'GitHub repository full name (owner/name) → service id, for deployment_status webhooks. Without an entry, a service whose id is the repository name is used.',
+      ),
+    argocdApps: z
+      .record(z.string().min(1), id)
+      .default({})
+      .describe(
+        'Argo CD Application name → service id, for Argo CD notifications. Without an entry, a service whose id is the app name is used.',
+      ),
+  })
+  .default({ changeWindowHours: 2, repositories: {}, argocdApps: {} })
+  .describe('The deployments API and "what changed?" (docs/deployments.md).');
+
+const grafana = z
+  .strictObject({
+    url: z
+      .url()
+      .describe('Base URL of the Grafana that receives annotations, e.g. https://grafana.example.com.'),
+    token: secret.describe(
+      'Service account token with the annotations:write and annotations:create permissions; use ${ENV}.',
+    ),
+    timeoutSeconds: z.number().positive().max(60).default(5).describe('Per request to Grafana.'),
+    maxAttempts: z.number().int().min(1).max(100).default(10).describe('Then the annotation is given up.'),
+    retryBaseSeconds: z
+      .number()
+      .positive()
+      .default(5)
+      .describe('Backoff 5 s, 10 s, 20 s … (× 0.5–1 jitter), at most retryMaxSeconds.'),
+    retryMaxSeconds: z.number().positive().default(300),
+  })
+  .describe(
+    'Push deployments and incidents to Grafana as annotations (docs/deployments.md). Absent: the feature is off.',
+  );
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -455,6 +507,8 @@ export const configSchema = z
       .default([])
       .describe('Planned maintenance windows: alerts are recorded, nobody is paged.'),
     heartbeat: heartbeat.optional().describe("Dead-man's switch on Alertmanager's always-firing alert."),
+    deployments,
+    grafana: grafana.optional(),
     integrationKeys: z.array(integrationKey).default([]),
     apiTokens: z.array(apiToken).default([]),
   })
@@ -471,6 +525,7 @@ export type ScheduleConfig = KlaxonConfig['schedules'][number];
 export type EscalationPolicyConfig = KlaxonConfig['escalationPolicies'][number];
 export type EscalationTarget = EscalationPolicyConfig['steps'][number]['targets'][number];
 export type NotificationRule = z.output<typeof notificationRule>;
+export type GrafanaConfig = NonNullable<KlaxonConfig['grafana']>;
 
 function isValidZone(name: string): boolean {
   try {
@@ -505,6 +560,7 @@ type Draft = {
   services: { id: string; team: string; dependsOn: string[] }[];
   integrationKeys: { key: string; service: string }[];
   apiTokens: { name: string; token: string }[];
+  deployments: { repositories: Record<string, string>; argocdApps: Record<string, string> };
 };
 
 function checkUnique(ctx: Ctx, items: readonly Record<string, unknown>[], field: string, path: string): void {
@@ -608,6 +664,10 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
     checkRef(ctx, services, m.service, ['maintenance', i, 'service'], 'service'),
   );
   if (cfg.heartbeat) checkRef(ctx, services, cfg.heartbeat.service, ['heartbeat', 'service'], 'service');
+  for (const section of ['repositories', 'argocdApps'] as const) {
+    for (const [name, service] of Object.entries(cfg.deployments[section]))
+      checkRef(ctx, services, service, ['deployments', section, name], 'service');
+  }
   checkReachability(cfg, ctx);
 }
 

@@ -225,6 +225,62 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0004_deployments_annotations': {
+      async up(db: AnyDb) {
+        const pk = (c: ColumnDefinitionBuilder) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
+        await db.schema
+          .createTable('deployments')
+          .addColumn('id', id, pk)
+          .addColumn('service_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('author', 'text')
+          .addColumn('url', 'text')
+          .addColumn('description', 'text')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('revision', 'text')
+          .addColumn('external_id', 'text')
+          .addColumn('deployed_at', ms, (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('deployments_service_time')
+          .on('deployments')
+          .columns(['service_id', 'deployed_at'])
+          .execute();
+        await db.schema.createIndex('deployments_time').on('deployments').columns(['deployed_at']).execute();
+        // A redelivered webhook (GitHub retries, Argo CD re-sends) records nothing twice. NULLs are distinct.
+        await db.schema
+          .createIndex('deployments_external')
+          .on('deployments')
+          .columns(['source', 'external_id'])
+          .unique()
+          .execute();
+
+        await db.schema
+          .createTable('grafana_annotations')
+          .addColumn('id', id, pk)
+          .addColumn('ref', 'text', (c) => c.notNull().unique())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('due_at', ms, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .addColumn('grafana_id', ms)
+          .addColumn('sent_at', ms)
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('grafana_annotations_due')
+          .on('grafana_annotations')
+          .columns(['status', 'due_at'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -136,7 +136,53 @@ export interface HandoffNoticesTable {
   created_at: number;
 }
 
+/** A deployment: from the API, a GitHub `deployment_status` webhook or an Argo CD notification. */
+export interface DeploymentsTable {
+  id: Generated<number>;
+  service_id: string;
+  version: string;
+  environment: string;
+  author: string | null;
+  url: string | null;
+  description: string | null;
+  /** `api`, `github` or `argocd`. */
+  source: string;
+  /** The commit deployed, when known. */
+  revision: string | null;
+  /** The sender's id for it (GitHub deployment status id, Argo CD app + revision): redeliveries are no-ops. */
+  external_id: string | null;
+  deployed_at: number;
+  /** The API token that posted it. */
+  created_by: string;
+  created_at: number;
+}
+
+export type AnnotationStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/**
+ * One Grafana annotation as Klaxon wants it (`body`: time, timeEnd, text, tags), and how far pushing it
+ * has got. A change (an incident resolving) rewrites `body` and bumps `version`; the `annotations` module
+ * creates it (POST) while `grafana_id` is null and patches it after.
+ */
+export interface GrafanaAnnotationsTable {
+  id: Generated<number>;
+  /** What it annotates: `deployment:<id>`, `incident:<id>:<reopen count>`, `incident:<id>:ack:<ms>`. */
+  ref: string;
+  body: string;
+  version: ColumnType<number, number | undefined, number>;
+  status: AnnotationStatus;
+  due_at: number;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  grafana_id: ColumnType<number | null, number | null | undefined, number | null>;
+  sent_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  deployments: DeploymentsTable;
+  grafana_annotations: GrafanaAnnotationsTable;
   incidents: IncidentsTable;
   alerts: AlertsTable;
   incident_events: IncidentEventsTable;
@@ -159,3 +205,6 @@ export type AlertRow = Selectable<AlertsTable>;
 export type NewAlertRow = Insertable<AlertsTable>;
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
 export type NewIncidentEventRow = Insertable<IncidentEventsTable>;
+export type DeploymentRow = Selectable<DeploymentsTable>;
+export type NewDeploymentRow = Insertable<DeploymentsTable>;
+export type GrafanaAnnotationRow = Selectable<GrafanaAnnotationsTable>;

@@ -1,4 +1,5 @@
 /** The engine's standard modules, in the order each cycle runs them. */
+import { annotationModule, type AnnotationModule } from '../annotations/module.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
@@ -20,14 +21,20 @@ export interface ModuleOptions {
   poke?: () => void;
   /** Leave out delivery (tests that only look at what is queued). */
   delivery?: boolean;
+  /** Random source for the annotations' retry jitter (tests). */
+  random?: () => number;
+  /** Called when a Grafana annotation push fails. */
+  onAnnotationError?: (ref: string, error: string) => void;
 }
 
 export interface StandardModules {
   modules: EngineModule[];
   delivery: DeliveryModule | null;
+  /** Grafana annotations; null when `grafana` is not configured. */
+  annotations: AnnotationModule | null;
 }
 
-/** Heartbeat, escalation, delivery and handoffs, built from the config. */
+/** Heartbeat, escalation, delivery, handoffs and Grafana annotations, built from the config. */
 export function standardModules(
   config: KlaxonConfig,
   store: KlaxonDatabase,
@@ -58,5 +65,16 @@ export function standardModules(
   if (delivery) modules.push(delivery);
   const handoffs = handoffModule(directory);
   if (handoffs) modules.push(handoffs);
-  return { modules, delivery };
+  // Last, and only over its own rows: a slow Grafana never holds up paging.
+  const annotations = config.grafana
+    ? annotationModule({
+        grafana: config.grafana,
+        db: store.db,
+        clock: opts.clock,
+        random: opts.random,
+        onError: opts.onAnnotationError ? (row, e) => opts.onAnnotationError!(row.ref, e) : undefined,
+      })
+    : null;
+  if (annotations) modules.push(annotations);
+  return { modules, delivery, annotations };
 }

@@ -178,9 +178,9 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
     );
     const id = await fire('T1');
     await runFor(1);
-    await acknowledgeIncident(store, id, 'alice', clock.now().getTime(), (tier) =>
-      ackTimeoutFor(withTimeout, tier),
-    );
+    await acknowledgeIncident(store, id, 'alice', clock.now().getTime(), {
+      ackTimeout: (tier) => ackTimeoutFor(withTimeout, tier),
+    });
     await runFor(19);
     expect((await getIncident(store, id)).incident.state).toBe('acknowledged');
     await runFor(1);

@@ -8,6 +8,7 @@ import type { IngestItem } from '../alerts/alert.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import type { Locker } from '../db/locker.ts';
+import { annotationPolicy } from '../annotations/outbox.ts';
 import { applyBatch } from '../incidents/apply.ts';
 import { ackTimeoutFor, channelTargets, pagingFor, servicesInMaintenance } from './control.ts';
 
@@ -16,6 +17,7 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
   if (!hb) return null;
   const dedupKey = `heartbeat:${hb.alertname}`;
   const timeoutMs = hb.timeoutMinutes * 60_000;
+  const annotations = annotationPolicy(config);
   return {
     name: 'heartbeat',
     // Check often enough that a short timeout (the demo's compressed profile) is noticed on time.
@@ -68,6 +70,7 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
         ackTimeoutMs: (tier) => ackTimeoutFor(config, tier),
         maintenance: await servicesInMaintenance(trx, config, t),
         channels: (serviceId, tier) => channelTargets(config, serviceId, tier),
+        annotations,
       });
     },
   };

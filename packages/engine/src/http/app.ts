@@ -10,6 +10,7 @@ import type { KlaxonDatabase } from '../db/database.ts';
 import { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
+import { deploymentRoutes } from '../deployments/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { inboundRoutes } from '../notifications/inbound.ts';
 import { computeAnalytics } from '../analytics/analytics.ts';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
 
   ingestRoutes(app, { config, credentials, queue, metrics });
   incidentRoutes(app, { config, store, clock, credentials });
+  deploymentRoutes(app, { config, store, clock, credentials });
   inboundRoutes(app, { config, store, clock, poke: deps.poke });
   analyticsRoutes(app, { config, store, clock, credentials });
   onCallRoutes(app, {

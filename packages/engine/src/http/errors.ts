@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   },
   invalid_query: { status: 400, hint: 'A query parameter is invalid; see details.' },
   invalid_params: { status: 400, hint: 'A path parameter is invalid; see details.' },
+  unknown_service: {
+    status: 400,
+    hint: 'The deployment names no service in the config. Use a service id, or map the repository or Argo CD app under deployments in the config.',
+  },
   missing_credentials: {
     status: 401,
     hint: 'Send an Authorization: Bearer <key> header with an integration key or API token from the config.',

@@ -15,6 +15,11 @@ import {
   type PagingDecision,
 } from '../escalation/control.ts';
 import type { Locker } from '../db/locker.ts';
+import {
+  queueIncidentAnnotations,
+  type AnnotationPolicy,
+  type IncidentChange,
+} from '../annotations/outbox.ts';
 import type { AlertRow, Database, IncidentRow, NewAlertRow, NewIncidentEventRow } from '../db/tables.ts';
 
 export type ApplyOutcome =
@@ -50,7 +55,16 @@ export interface ApplyOptions {
   heartbeatName?: string;
   /** Where a new incident of a service and tier is announced (Slack, email, webhooks, PagerDuty). */
   channels?: (serviceId: string, tier: Tier) => ChannelTarget[];
+  /** Queue Grafana annotations for incidents opened, re-opened, acknowledged, resolved (null: off). */
+  annotations?: AnnotationPolicy | null;
 }
+
+const ANNOTATED: Record<string, IncidentChange> = {
+  'incident.triggered': 'opened',
+  'incident.reopened': 'reopened',
+  'incident.acknowledged': 'acknowledged',
+  'incident.resolved': 'resolved',
+};
 
 interface IncidentState {
   row: Omit<IncidentRow, 'id'> & { id: number };
@@ -517,6 +531,17 @@ async function writeState(
       .execute();
   }
   await paging.write(trx);
+  if (opts.annotations) {
+    const transitions = state.events
+      .filter((e) => ANNOTATED[e.kind])
+      .map((e) => ({
+        incident: e.incident.row,
+        change: ANNOTATED[e.kind]!,
+        at: e.at,
+        actor: e.actor ?? null,
+      }));
+    await queueIncidentAnnotations(trx, opts.annotations, transitions, opts.now);
+  }
   return new Set(paging.notifyingIds);
 }
 

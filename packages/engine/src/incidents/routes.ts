@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { ackTimeoutFor } from '../escalation/control.ts';
+import { changesFor } from '../deployments/changes.ts';
+import { changeSchema } from '../deployments/model.ts';
 import { requireRole, type Credentials } from '../http/auth.ts';
 import { incidentContext } from './context.ts';
 import {
@@ -15,7 +16,15 @@ import {
   incidentSchema,
   notificationSchema,
 } from './model.ts';
-import { acknowledgeIncident, addNote, getIncident, listIncidents, resolveIncident } from './store.ts';
+import {
+  acknowledgeIncident,
+  addNote,
+  changeOptions,
+  getIncident,
+  listIncidents,
+  resolveIncident,
+} from './store.ts';
+import { withChanges } from './timeline.ts';
 
 export interface IncidentRouteDeps {
   config: KlaxonConfig;
@@ -62,6 +71,7 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
   const viewer = requireRole(credentials, 'viewer');
   const responder = requireRole(credentials, 'responder');
   const security = [{ bearer: [] }];
+  const options = changeOptions(config);
 
   app.get(
     '/api/v1/incidents',
@@ -107,6 +117,11 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
             notifications: z.array(notificationSchema),
             escalation: escalationSchema.nullable(),
             context: contextSchema,
+            changes: z
+              .array(changeSchema)
+              .describe(
+                'What changed: deployments to the service and its dependencies before the incident opened, newest first. They are also on the timeline as change.deployed entries (id 0).',
+              ),
           }),
         },
       },
@@ -114,7 +129,19 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     },
     async (req) => {
       const detail = await getIncident(store, (req.params as z.output<typeof idParams>).id);
-      return { ...detail, context: incidentContext(config, detail.incident, detail.alerts) };
+      const { incident } = detail;
+      const changes =
+        (
+          await changesFor(store.db, config, [
+            { id: incident.id, service: incident.service, openedAt: Date.parse(incident.createdAt) },
+          ])
+        ).get(incident.id) ?? [];
+      return {
+        ...detail,
+        timeline: withChanges(detail.timeline, changes),
+        context: incidentContext(config, incident, detail.alerts),
+        changes,
+      };
     },
   );
 
@@ -131,7 +158,7 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
           (req.params as z.output<typeof idParams>).id,
           req.principal!.name,
           clock.now().getTime(),
-          (tier) => ackTimeoutFor(config, tier),
+          options,
         ),
       }),
     );

@@ -5,8 +5,9 @@
 import type { Transaction } from 'kysely';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { Database, IncidentRow, IncidentState } from '../db/tables.ts';
-import type { Tier } from '../config/schema.ts';
-import { stopPaging } from '../escalation/control.ts';
+import type { KlaxonConfig, Tier } from '../config/schema.ts';
+import { ackTimeoutFor, stopPaging } from '../escalation/control.ts';
+import { annotationPolicy, queueIncidentAnnotations, type AnnotationPolicy } from '../annotations/outbox.ts';
 import { ApiError } from '../http/errors.ts';
 import {
   toAlertDto,
@@ -88,6 +89,19 @@ async function addEvent(
   return toEventDto(row);
 }
 
+/** What a person's acknowledge or resolve does besides the incident itself. */
+export interface ChangeOptions {
+  /** An acknowledged incident not resolved within this time (ms) is triggered again; null: never. */
+  ackTimeout?: (tier: Tier) => number | null;
+  /** Queue Grafana annotations for the change (null or absent: Grafana is not configured). */
+  annotations?: AnnotationPolicy | null;
+}
+
+/** The options the config implies. */
+export function changeOptions(config: KlaxonConfig): ChangeOptions {
+  return { ackTimeout: (tier) => ackTimeoutFor(config, tier), annotations: annotationPolicy(config) };
+}
+
 /**
  * Acknowledges a triggered incident and stops its escalation (with an ack timeout, the escalation waits
  * to re-trigger instead). Acknowledging twice is a no-op.
@@ -97,7 +111,7 @@ export async function acknowledgeIncident(
   id: number,
   actor: string,
   now: number,
-  ackTimeout: (tier: Tier) => number | null = () => null,
+  opts: ChangeOptions = {},
 ): Promise<IncidentDto> {
   return withIncident(store, id, async (trx, row) => {
     if (row.state === 'resolved')
@@ -115,7 +129,13 @@ export async function acknowledgeIncident(
     await addEvent(trx, id, now, 'incident.acknowledged', actor, `Acknowledged by ${actor}`);
     await stopPaging(
       trx,
-      [{ incidentId: id, reason: 'acknowledged', ackTimeoutMs: ackTimeout(row.tier as Tier) }],
+      [{ incidentId: id, reason: 'acknowledged', ackTimeoutMs: opts.ackTimeout?.(row.tier as Tier) ?? null }],
+      now,
+    );
+    await queueIncidentAnnotations(
+      trx,
+      opts.annotations ?? null,
+      [{ incident: updated, change: 'acknowledged', at: now, actor }],
       now,
     );
     return toIncidentDto(updated);
@@ -128,6 +148,7 @@ export async function resolveIncident(
   id: number,
   actor: string,
   now: number,
+  opts: ChangeOptions = {},
 ): Promise<IncidentDto> {
   return withIncident(store, id, async (trx, row) => {
     if (row.state === 'resolved') return toIncidentDto(row);
@@ -146,6 +167,12 @@ export async function resolveIncident(
       .execute();
     await addEvent(trx, id, now, 'incident.resolved', actor, `Resolved by ${actor}`);
     await stopPaging(trx, [{ incidentId: id, reason: 'resolved', ackTimeoutMs: null }], now);
+    await queueIncidentAnnotations(
+      trx,
+      opts.annotations ?? null,
+      [{ incident: updated, change: 'resolved', at: now, actor }],
+      now,
+    );
     return toIncidentDto(updated);
   });
 }

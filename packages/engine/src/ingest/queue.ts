@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import { ackTimeoutFor, channelTargets, pagingFor, servicesInMaintenance } from '../escalation/control.ts';
+import { annotationPolicy } from '../annotations/outbox.ts';
 import { applyBatch, type ApplyOptions, type ApplyResult } from '../incidents/apply.ts';
 
 interface Pending {
@@ -106,6 +107,7 @@ export class IngestQueue {
           opts.maintenance = await servicesInMaintenance(trx, config, now);
           opts.heartbeatName = config.heartbeat?.alertname;
           opts.channels = (serviceId, tier) => channelTargets(config, serviceId, tier);
+          opts.annotations = annotationPolicy(config);
         }
         return applyBatch(trx, this.#store.locker, items, opts);
       }),

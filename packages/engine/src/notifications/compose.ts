@@ -3,6 +3,8 @@
  * with the links, and an SMS-sized line with the reply codes.
  */
 import type { KlaxonConfig } from '../config/schema.ts';
+import { changedLine, describeChange } from '../deployments/changes.ts';
+import type { ChangeDto } from '../deployments/model.ts';
 import type { NotificationRow } from '../db/tables.ts';
 import { incidentContext } from '../incidents/context.ts';
 import type { AlertDto, IncidentDto } from '../incidents/model.ts';
@@ -15,6 +17,7 @@ export function composeMessage(
   row: NotificationRow,
   incident: IncidentDto | null,
   alerts: readonly AlertDto[],
+  changes: readonly ChangeDto[] = [],
 ): OutboundMessage {
   const callbackBaseUrl = config.server.publicUrl?.replace(/\/$/, '') ?? null;
   const kind: OutboundMessage['kind'] =
@@ -53,6 +56,8 @@ export function composeMessage(
   if (context.value) lines.push(`Value: ${context.value}`);
   const description = context.annotations.description;
   if (description) lines.push(description);
+  const changed = kind === 'update' ? null : changedLine(changes);
+  if (changed) lines.push(changed);
   for (const [label, url] of [
     ['Dashboard', context.dashboardUrl],
     ['Logs', context.logsUrl],
@@ -68,6 +73,9 @@ export function composeMessage(
   const room = 160 - head.length - reply.length;
   const title =
     incident.title.length > room ? `${incident.title.slice(0, Math.max(0, room - 1))}…` : incident.title;
+  // The latest change goes in the SMS only when the whole title still fits beside it.
+  const latest = changed && changes[0] ? ` Changed: ${describeChange(changes[0])}.` : '';
+  const withChange = latest && title.length + latest.length <= room ? latest : '';
   return {
     ...base,
     incident: {
@@ -82,6 +90,7 @@ export function composeMessage(
     context,
     subject,
     body: lines.join('\n'),
-    short: `${head}${title}${reply}`,
+    short: `${head}${title}${withChange}${reply}`,
+    changes: kind === 'update' ? [] : changes,
   };
 }

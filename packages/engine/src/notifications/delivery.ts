@@ -12,6 +12,8 @@ import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { Database, NewIncidentEventRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
+import { changesFor } from '../deployments/changes.ts';
+import type { ChangeDto } from '../deployments/model.ts';
 import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
 import { timelineEvent } from '../incidents/timeline.ts';
@@ -115,6 +117,12 @@ async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRo
       alerts.set(a.incident_id!, list);
     }
   }
+  // "What changed" is a courtesy: if it cannot be read, the page goes out without it.
+  const changes = await changesFor(
+    deps.db,
+    deps.config,
+    [...incidents.values()].map((i) => ({ id: i.id, service: i.service, openedAt: Date.parse(i.createdAt) })),
+  ).catch(() => new Map<number, ChangeDto[]>());
   await Promise.all(
     rows.map((row) => {
       const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
@@ -123,7 +131,13 @@ async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRo
           await deliverOne(
             deps,
             row,
-            composeMessage(deps.config, row, incident, alerts.get(row.incident_id ?? -1) ?? []),
+            composeMessage(
+              deps.config,
+              row,
+              incident,
+              alerts.get(row.incident_id ?? -1) ?? [],
+              changes.get(row.incident_id ?? -1) ?? [],
+            ),
           );
         } catch (err) {
           // A bug or a database error: put the row back for the next tick rather than lose it.

@@ -9,11 +9,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig, Tier } from '../config/schema.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { ackTimeoutFor } from '../escalation/control.ts';
 import { ApiError } from '../http/errors.ts';
-import { acknowledgeIncident, resolveIncident } from '../incidents/store.ts';
+import { acknowledgeIncident, changeOptions, resolveIncident } from '../incidents/store.ts';
 import { pageCallTwiml, sayTwiml, verifyTwilioSignature } from './providers/twilio.ts';
 import { finishFailed } from './delivery.ts';
 import { SLACK_ACTIONS, verifySlackSignature } from './providers/slack.ts';
@@ -54,10 +53,8 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
     const now = clock.now().getTime();
     const incident =
       action === 'acknowledge'
-        ? await acknowledgeIncident(store, incidentId, actor, now, (tier: Tier) =>
-            ackTimeoutFor(config, tier),
-          )
-        : await resolveIncident(store, incidentId, actor, now);
+        ? await acknowledgeIncident(store, incidentId, actor, now, changeOptions(config))
+        : await resolveIncident(store, incidentId, actor, now, changeOptions(config));
     deps.poke?.();
     return incident;
   };

@@ -2,6 +2,7 @@
  * The one small interface every delivery provider implements, and the error it throws. Optional
  * capabilities (updating a message already sent) are detected, not assumed.
  */
+import type { ChangeDto } from '../deployments/model.ts';
 import type { IncidentContext } from '../incidents/context.ts';
 
 export type DeliveryChannel = 'voice' | 'sms' | 'push' | 'email' | 'slack' | 'webhook' | 'pagerduty';
@@ -31,6 +32,8 @@ export interface OutboundMessage {
   body: string;
   /** At most 160 characters, with the reply codes. */
   short: string;
+  /** What changed before the incident opened (deployments), newest first; empty or absent when none. */
+  changes?: readonly ChangeDto[];
   /** Where a provider's inbound callbacks go (Twilio voice, status callbacks). */
   callbackBaseUrl: string | null;
 }
