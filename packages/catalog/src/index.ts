@@ -57,3 +57,32 @@ export {
 } from './check/tools.ts';
 export { CONTRACT_METRICS, DECLARED_METRICS } from './contract.ts';
 export { loadCatalog } from './load.ts';
+export {
+  dashboard,
+  timeseries,
+  stat,
+  annotationQueries,
+  ANNOTATION_TAG,
+  DATASOURCES,
+  type DashboardSpec,
+  type DashboardInput,
+  type Folder,
+} from './dashboards/build.ts';
+export { seedDashboards } from './dashboards/dashboards.ts';
+export {
+  checkDashboards,
+  catalogLinks,
+  panelQueries,
+  substituteVariables,
+  usedVariables,
+  type DeepLink,
+  type PanelQuery,
+} from './check/dashboards.ts';
+export {
+  datasourceProvisioning,
+  dashboardProvisioning,
+  dashboardConfigMaps,
+  DEFAULT_GRAFANA,
+  FOLDERS,
+  type GrafanaOptions,
+} from './compile/grafana.ts';

@@ -257,7 +257,14 @@ export function kubePrometheusStackValues(am: AlertmanagerConfig): Record<string
     },
     grafana: {
       sidecar: {
-        dashboards: { enabled: true, label: 'grafana_dashboard', searchNamespace: 'ALL' },
+        dashboards: {
+          enabled: true,
+          label: 'grafana_dashboard',
+          searchNamespace: 'ALL',
+          // The Operations / ML / Product folders come from each ConfigMap's grafana_folder annotation.
+          folderAnnotation: 'grafana_folder',
+          provider: { foldersFromFilesStructure: true },
+        },
         datasources: { enabled: true },
       },
     },

@@ -18,6 +18,13 @@ import {
   yaceConfig,
   type DeployOptions,
 } from './deploy.ts';
+import {
+  dashboardConfigMaps,
+  dashboardProvisioning,
+  datasourceProvisioning,
+  DEFAULT_GRAFANA,
+  type GrafanaOptions,
+} from './grafana.ts';
 import { runbookMarkdown } from './runbooks.ts';
 import { compileRuleGroups } from './rules.ts';
 import { compileTests } from './tests.ts';
@@ -29,6 +36,7 @@ export interface BuildOptions {
   alertmanager: AlertmanagerOptions;
   grafanaUrl?: string;
   deploy?: Partial<DeployOptions>;
+  grafana?: Partial<GrafanaOptions>;
 }
 
 export interface BuildResult {
@@ -38,6 +46,7 @@ export interface BuildResult {
   alertmanagerFile: string;
   routeTestsFile: string;
   lokiRulesFile: string;
+  dashboards: number;
   alertingRules: number;
   recordingRules: number;
   tests: number;
@@ -60,6 +69,7 @@ export function writeCatalog(
     'alloy',
     'loki',
     'helm',
+    'grafana',
   ]) {
     rmSync(join(outDir, sub), { recursive: true, force: true });
     mkdirSync(join(outDir, sub), { recursive: true });
@@ -113,6 +123,30 @@ export function writeCatalog(
   writeFileSync(join(outDir, 'alloy', 'config.alloy'), alloyConfig(deploy));
   const lokiRulesFile = join(outDir, 'loki', 'rules.yml');
   writeFileSync(lokiRulesFile, yaml(lokiRules(catalog.runbookBaseUrl)));
+  const grafana: GrafanaOptions = { ...DEFAULT_GRAFANA, ...opts.grafana };
+  const dashboards = catalog.dashboards ?? [];
+  for (const d of dashboards) {
+    const dir = join(outDir, 'grafana', 'dashboards', d.folder.toLowerCase());
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${d.uid}.json`), `${JSON.stringify(d.dashboard, null, 2)}\n`);
+  }
+  mkdirSync(join(outDir, 'grafana', 'provisioning', 'datasources'), { recursive: true });
+  mkdirSync(join(outDir, 'grafana', 'provisioning', 'dashboards'), { recursive: true });
+  writeFileSync(
+    join(outDir, 'grafana', 'provisioning', 'datasources', 'klaxon.yml'),
+    yaml(datasourceProvisioning(grafana)),
+  );
+  writeFileSync(
+    join(outDir, 'grafana', 'provisioning', 'dashboards', 'klaxon.yml'),
+    yaml(dashboardProvisioning(grafana)),
+  );
+  writeFileSync(
+    join(outDir, 'kubernetes', 'grafana-dashboards.yml'),
+    GENERATED_HEADER +
+      dashboardConfigMaps(dashboards, grafana)
+        .map((m) => stringify(m, { lineWidth: 0 }))
+        .join('---\n'),
+  );
   writeFileSync(
     join(outDir, 'helm', 'kube-prometheus-stack.values.yaml'),
     yaml(kubePrometheusStackValues(am)),
@@ -124,6 +158,7 @@ export function writeCatalog(
     alertmanagerFile,
     routeTestsFile,
     lokiRulesFile,
+    dashboards: dashboards.length,
     alertingRules: groups.flatMap((g) => g.rules).filter((r) => r.alert).length,
     recordingRules: groups.flatMap((g) => g.rules).filter((r) => r.record).length,
     tests,

@@ -3,6 +3,7 @@
  * above 10k, T2 above 5k); it compiles to one rule per tier, all with the same alertname, plus an
  * inhibition so the T1 silences the matching T2.
  */
+import type { DashboardSpec } from '../dashboards/build.ts';
 import type { Tier } from './tiers.ts';
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
@@ -80,4 +81,6 @@ export interface Catalog {
    * `klaxon check` refuses any that would send T3 to a paging receiver.
    */
   routing?: { routes: Record<string, unknown>[]; receivers: Record<string, unknown>[] };
+  /** Grafana dashboards (Foundation SDK models with their folder and purpose); `klaxon build` writes them. */
+  dashboards?: DashboardSpec[];
 }

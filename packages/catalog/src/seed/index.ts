@@ -1,4 +1,5 @@
 /** The seed catalog: the reference platform's alerts, with overridable selectors. */
+import { seedDashboards } from '../dashboards/dashboards.ts';
 import type { Catalog } from '../model/alert.ts';
 import { DEFAULT_SELECTORS, type Selectors } from '../model/selectors.ts';
 import { applicationAlerts, type AppOptions } from './application.ts';
@@ -36,5 +37,6 @@ export function seedCatalog(opts: SeedOptions = {}): Catalog {
     ],
     recordingRules: baselineRules(s),
     runbookBaseUrl: opts.runbookBaseUrl ?? 'https://runbooks.klaxon.example/alerts',
+    dashboards: seedDashboards(),
   };
 }
