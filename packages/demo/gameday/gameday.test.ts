@@ -3,11 +3,12 @@
  * simulator, and must do exactly what the tier model promises. The run writes docs/game-days.md.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { panelQueries, substituteVariables } from '@klaxon/catalog';
 import { systemClock } from '@klaxon/engine';
 import {
   DEFAULT_SEED,
@@ -81,6 +82,78 @@ describe.skipIf(!present)('game days', () => {
       expect(result.passed, describeFailures(result)).toBe(true);
     });
   }
+
+  it.concurrent(
+    'every Prometheus query of every dashboard returns data from real Prometheus scraping the simulator, and a deployment before the fault is on the T1 incident and its messages',
+    async () => {
+      const stack = await startStack({ workDir: join(WORK, 'dashboards'), configFile: CONFIG, history });
+      try {
+        // The demo scenario leaves incidents, notifications and a cost anomaly behind; a query is running
+        // (200 s: under RedshiftLongRunningQuery's 300 s, so nothing unexpected pages).
+        const plan = plans.find((p) => p.name === 'demo')!;
+        stack.platform.addFault({
+          knob: 'redshift.running_query_seconds',
+          set: 200,
+          startMs: now(),
+        });
+        // A deployment to Kafka shortly before the fault: "what changed?" must name it on the T1 incident.
+        const deploy = await fetch(`${stack.urls.engine}/api/v1/deployments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.tokens.responder}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            service: 'kafka',
+            version: '3.7.1-rc2',
+            author: 'dana',
+            environment: 'production',
+          }),
+        });
+        expect(deploy.status, await deploy.clone().text()).toBe(201);
+        const result = await runScenario(stack, plan, { now });
+        expect(result.passed, describeFailures(result)).toBe(true);
+        const t1 = (await (
+          await fetch(`${stack.urls.engine}/api/v1/incidents?tier=T1&service=kafka`, {
+            headers: { authorization: `Bearer ${stack.tokens.viewer}` },
+          })
+        ).json()) as { incidents: { id: number }[] };
+        expect(t1.incidents.length, 'the demo scenario opened a T1 kafka incident').toBeGreaterThan(0);
+        const detail = (await (
+          await fetch(`${stack.urls.engine}/api/v1/incidents/${t1.incidents[0]!.id}`, {
+            headers: { authorization: `Bearer ${stack.tokens.viewer}` },
+          })
+        ).json()) as { changes: { version: string }[]; timeline: { kind: string; message: string }[] };
+        expect(detail.changes.map((c) => c.version)).toContain('3.7.1-rc2');
+        expect(
+          detail.timeline.some((e) => e.kind === 'change.deployed' && e.message.includes('3.7.1-rc2')),
+        ).toBe(true);
+        const t1Messages = readFileSync(stack.outbox, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map(
+            (l) =>
+              JSON.parse(l) as { incident: number | null; subject: string; text: string; channel: string },
+          )
+          .filter((m) => m.incident === t1.incidents[0]!.id && m.subject.startsWith('[T1]'));
+        expect(t1Messages.length).toBeGreaterThan(0);
+        expect(
+          t1Messages.filter((m) => m.text.includes('Changed: kafka 3.7.1-rc2 by dana')).map((m) => m.channel),
+          'the T1 messages name the deployment',
+        ).toEqual(expect.arrayContaining(['slack']));
+        const empty: string[] = [];
+        for (const q of panelQueries(stack.catalog.dashboards ?? [])) {
+          const expr = substituteVariables(q.expr, '1m');
+          const res = await fetch(`${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
+          const body = (await res.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+          if (body.status !== 'success')
+            empty.push(`${q.dashboard} / "${q.panel}": error ${body.error ?? res.status}: ${expr}`);
+          else if ((body.data?.result.length ?? 0) === 0)
+            empty.push(`${q.dashboard} / "${q.panel}": no data: ${expr}`);
+        }
+        expect(empty, `empty panels:\n${empty.join('\n')}`).toEqual([]);
+      } finally {
+        await stack.stop();
+      }
+    },
+  );
 
   it('meets the game-day targets across all scenarios', () => {
     expect(results).toHaveLength(plans.length);

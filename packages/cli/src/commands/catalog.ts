@@ -8,6 +8,9 @@ import type { Command } from 'commander';
 import {
   amtoolCheckConfig,
   amtoolRouteTests,
+  catalogLinks,
+  checkDashboards,
+  panelQueries,
   checkAlertmanagerPolicy,
   checkCatalog,
   compileAlertmanager,
@@ -23,6 +26,7 @@ import {
   type Catalog,
   type ToolRun,
 } from '@klaxon/catalog';
+import { ConfigError, loadConfigFile, type KlaxonConfig } from '@klaxon/engine';
 import { CliError, printJson } from '../output.ts';
 
 interface CatalogOpts {
@@ -32,6 +36,7 @@ interface CatalogOpts {
   klaxonUrl?: string;
   grafanaUrl?: string;
   tests?: string;
+  engineConfig?: string;
   json?: boolean;
 }
 
@@ -69,7 +74,7 @@ async function build(
     grafanaUrl: o.grafanaUrl,
   });
   log(
-    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, alertmanager.yml (${o.target}) into ${o.out}`,
+    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, ${result.dashboards} dashboards, alertmanager.yml (${o.target}) into ${o.out}`,
   );
   return { catalog, result };
 }
@@ -87,7 +92,7 @@ export function registerCatalogCommands(program: Command): void {
     program
       .command('build')
       .description(
-        'Compile the alert catalog: Prometheus rules, PrometheusRule CRDs, alertmanager.yml, runbooks and promtool tests.',
+        'Compile the alert catalog: Prometheus rules, PrometheusRule CRDs, alertmanager.yml, Grafana dashboards and provisioning, runbooks and promtool tests.',
       ),
   ).action(async (o: CatalogOpts) => {
     const { result } = await build(o, progress(o));
@@ -97,6 +102,7 @@ export function registerCatalogCommands(program: Command): void {
         alertingRules: result.alertingRules,
         recordingRules: result.recordingRules,
         testGroups: result.tests,
+        dashboards: result.dashboards,
         files: [...result.ruleFiles, result.alertmanagerFile, ...result.testFiles],
       });
   });
@@ -105,13 +111,41 @@ export function registerCatalogCommands(program: Command): void {
     program
       .command('check')
       .description(
-        'Enforce the tier policy, parse every PromQL expression, and run promtool check rules and amtool check-config.',
+        'Enforce the tier policy, parse every PromQL expression of rules and dashboards, check deep links, and run promtool check rules and amtool check-config.',
+      )
+      .option(
+        '--engine-config <file>',
+        "also check the engine config's dashboard deep links (services[].dashboard) against the dashboards",
       ),
   ).action(async (o: CatalogOpts) => {
     const log = progress(o);
     const { catalog, result } = await build(o, log);
+    const known = new Set([...CONTRACT_METRICS, ...DECLARED_METRICS]);
+    const links = catalogLinks(catalog.alerts);
+    if (o.engineConfig) {
+      let config: KlaxonConfig;
+      try {
+        config = loadConfigFile(o.engineConfig);
+      } catch (err) {
+        if (err instanceof ConfigError) throw err;
+        throw new CliError(`${o.engineConfig}: ${(err as Error).message}`);
+      }
+      config.services.forEach((svc, i) => {
+        if (svc.dashboard)
+          links.push({
+            from: `${o.engineConfig}: services[${i}].dashboard (${svc.id})`,
+            uid: svc.dashboard.uid,
+            variables: svc.dashboard.variables,
+          });
+      });
+    }
     const problems = [
-      ...checkCatalog(catalog, new Set([...CONTRACT_METRICS, ...DECLARED_METRICS])),
+      ...checkCatalog(catalog, known),
+      ...checkDashboards(
+        catalog.dashboards ?? [],
+        new Set([...known, ...catalog.recordingRules.map((r) => r.record)]),
+        links,
+      ),
       ...checkAlertmanagerPolicy(compileAlertmanager(catalog, { target: o.target, klaxonUrl: o.klaxonUrl })),
     ];
     for (const rule of lokiRules(catalog.runbookBaseUrl).groups.flatMap((g) => g.rules)) {
@@ -141,7 +175,7 @@ export function registerCatalogCommands(program: Command): void {
         );
       if (problems.length === 0 && failedTools.length === 0)
         process.stdout.write(
-          `check: ${catalog.alerts.length} alerts, tier policy OK, promtool OK, amtool OK\n`,
+          `check: ${catalog.alerts.length} alerts, ${catalog.dashboards?.length ?? 0} dashboards (${panelQueries(catalog.dashboards ?? []).length} queries, ${links.length} deep links), tier policy OK, promtool OK, amtool OK\n`,
         );
     }
     if (problems.length > 0 || failedTools.length > 0) process.exitCode = 1;
