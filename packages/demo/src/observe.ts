@@ -84,6 +84,16 @@ export function alertKey(labels: Record<string, string>): string {
     .join(',');
 }
 
+interface OutboxLine {
+  at: string;
+  notificationId: number;
+  kind: string;
+  channel: string;
+  to: string;
+  subject: string;
+  incident: number | null;
+}
+
 interface PromAlert {
   labels: Record<string, string>;
   state: 'pending' | 'firing';
@@ -116,6 +126,7 @@ export class Observer {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #outboxOffset = 0;
+  #pending: OutboxLine[] = [];
   #seenUpdate = new Map<number, string>();
   #users = new Map<string, string>();
 
@@ -301,25 +312,25 @@ export class Observer {
     } finally {
       await fh.close();
     }
-    for (const line of text.split('\n').filter(Boolean)) {
-      const m = JSON.parse(line) as {
-        at: string;
-        notificationId: number;
-        kind: string;
-        channel: string;
-        to: string;
-        subject: string;
-        incident: number | null;
-      };
-      let inc = m.incident === null ? undefined : this.incidents.get(m.incident);
-      let n = inc?.notifications.find((x) => x.id === m.notificationId);
-      if (m.incident !== null && !n) {
-        // Delivered before our last look at the incident: look again.
+    for (const line of text.split('\n').filter(Boolean)) this.#pending.push(JSON.parse(line) as OutboxLine);
+    this.#resolvePending(false);
+  }
+
+  /**
+   * Turns outbox lines into deliveries, in order, once the engine's record of the incident names who and
+   * which escalation step each one was for. A line whose notification the engine has not shown us yet
+   * waits for the next look (up to 15 s, or until `finish`).
+   */
+  #resolvePending(force: boolean): void {
+    while (this.#pending.length > 0) {
+      const m = this.#pending[0]!;
+      const inc = m.incident === null ? undefined : this.incidents.get(m.incident);
+      const n = inc?.notifications.find((x) => x.id === m.notificationId);
+      if (m.incident !== null && !n && !force) {
         this.#seenUpdate.delete(m.incident);
-        await this.#pollEngine().catch(() => void this.pollErrors++);
-        inc = this.incidents.get(m.incident);
-        n = inc?.notifications.find((x) => x.id === m.notificationId);
+        if (this.now() - Date.parse(m.at) < 15_000) return;
       }
+      this.#pending.shift();
       const d: Delivery = {
         at: Date.parse(m.at),
         notificationId: m.notificationId,
@@ -335,6 +346,13 @@ export class Observer {
       this.deliveries.push(d);
       this.#announce(d);
     }
+  }
+
+  /** A last, complete look: every incident read again, every outbox line resolved. */
+  async finish(): Promise<void> {
+    this.#seenUpdate.clear();
+    await this.poll();
+    this.#resolvePending(true);
   }
 
   #announce(d: Delivery): void {

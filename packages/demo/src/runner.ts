@@ -210,7 +210,7 @@ export async function runScenario(
   }
   for (const t of timers) clearTimeout(t);
   await observer.stop();
-  await observer.poll();
+  await observer.finish();
 
   // ---- checks
   const checks: Check[] = [];
