@@ -110,6 +110,9 @@ export function checkDashboards(
       if (m) check(`dashboard ${s.uid}: variable ${v.name}`, m[1]!, defined);
     }
   }
+  for (const s of specs)
+    for (const a of (s.dashboard.annotations?.list ?? []) as { name?: string; expr?: string }[])
+      if (a.expr) check(`dashboard ${s.uid}: annotation "${a.name ?? ''}"`, a.expr, new Set());
   for (const q of panelQueries(specs)) {
     const s = byUid.get(q.dashboard)!;
     const defined = new Set(

@@ -126,6 +126,8 @@ export interface DashboardInput {
   items: Item[];
   /** Overlay deployments and incidents that Klaxon pushed to Grafana, and alert firings. */
   annotations?: boolean;
+  /** More annotations from Prometheus: a name and the expression whose series mark the events. */
+  overlays?: { name: string; expr: string; title: string; color: string }[];
   timeFrom?: string;
 }
 
@@ -194,6 +196,17 @@ export function dashboard(d: DashboardInput): DashboardSpec {
     );
   }
   if (d.annotations) for (const a of annotationQueries()) b = b.annotation(a);
+  for (const o of d.overlays ?? [])
+    b = b.annotation(
+      new AnnotationQueryBuilder()
+        .name(o.name)
+        .datasource(PROM)
+        .enable(true)
+        .iconColor(o.color)
+        .expr(o.expr)
+        .step('60s')
+        .titleFormat(o.title),
+    );
   for (const item of d.items) b = 'row' in item ? b.withRow(new RowBuilder(item.row)) : b.withPanel(item);
   return {
     uid: d.uid,

@@ -421,6 +421,20 @@ export function seedDashboards(): DashboardSpec[] {
       annotations: true,
       timeFrom: 'now-7d',
       variables: { service: 'label_values(aws_cost_daily_usd, service)' },
+      overlays: [
+        {
+          name: 'Cost anomalies',
+          expr: 'aws_cost_anomaly_impact_usd > 0',
+          title: 'Cost anomaly {{service}} ({{anomaly_id}})',
+          color: 'purple',
+        },
+        {
+          name: 'Budget thresholds crossed',
+          expr: 'aws_budget_utilization_ratio >= 0.8',
+          title: 'Budget {{budget}} past 80 %',
+          color: 'orange',
+        },
+      ],
       items: [
         stat('Open cost anomalies (USD impact)', 'sum(aws_cost_anomaly_impact_usd) or vector(0)', {
           unit: 'currencyUSD',
