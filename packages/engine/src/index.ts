@@ -16,6 +16,9 @@ export {
   type UserConfig,
   type TeamConfig,
   type GrafanaConfig,
+  DEFAULT_SNS_OPTIONS,
+  type SnsOptions,
+  type SnsEventRule,
 } from './config/schema.ts';
 export {
   loadConfigFile,

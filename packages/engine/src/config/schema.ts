@@ -199,6 +199,100 @@ const service = z.strictObject({
     .optional(),
 });
 
+/** `{{detail.jobName}}`: a dotted path into the EventBridge event, as in the event's own JSON. */
+export const TEMPLATE_PLACEHOLDER = /\{\{\s*([A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*)\s*\}\}/g;
+const template = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine(
+    (t) => !/\{\{|\}\}/.test(t.replace(TEMPLATE_PLACEHOLDER, '')),
+    'use {{path}} placeholders with a dotted path into the event, e.g. {{detail.jobName}} or {{detail-type}}',
+  );
+const MATCH_PATH = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
+const matchValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const snsEventRule = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe("The alert's name (label alertname); default: the event's detail-type."),
+  source: z.string().min(1).describe("The event's `source`, e.g. aws.glue or aws.redshift-data."),
+  detailType: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The event's `detail-type`, e.g. 'Glue Job State Change'; absent: any."),
+  match: z
+    .record(z.string(), z.union([matchValue, z.array(matchValue).min(1)]))
+    .superRefine((match, ctx) => {
+      for (const path of Object.keys(match)) {
+        if (!MATCH_PATH.test(path)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [path],
+            message: `${JSON.stringify(path)} is not a path; use a dotted path into the event detail, e.g. state or errorInfo.code`,
+          });
+        }
+      }
+    })
+    .default({})
+    .describe(
+      'Fields of `detail` (dotted paths) → the value, or list of values, that match. Every field must match.',
+    ),
+  action: z
+    .enum(['trigger', 'resolve'])
+    .default('trigger')
+    .describe('trigger opens or updates an alert; resolve resolves the alert with the same dedupKey.'),
+  tier: tierSchema.default('T1'),
+  summary: template
+    .optional()
+    .describe("The alert's summary (incident title), e.g. 'Glue job {{detail.jobName}} {{detail.state}}'."),
+  dedupKey: template
+    .optional()
+    .describe(
+      "The alert's identity, e.g. '{{detail.jobName}}': repeats update one alert and a resolve rule with the same key resolves it. Default: the event id (every event is its own alert).",
+    ),
+});
+
+const snsOptions = z
+  .strictObject({
+    topicArns: z
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/, 'use an SNS topic ARN'),
+      )
+      .min(1)
+      .optional()
+      .describe('Only messages from these topics are accepted (and confirmed); absent: any topic.'),
+    insufficientData: z
+      .enum(['ignore', 'trigger', 'resolve'])
+      .default('ignore')
+      .describe('What a CloudWatch alarm entering INSUFFICIENT_DATA does.'),
+    alarmTiers: z
+      .array(
+        z.strictObject({
+          alarmName: z
+            .string()
+            .min(1)
+            .describe('Alarm name; `*` matches any run of characters, e.g. redshift-*-critical.'),
+          tier: tierSchema,
+        }),
+      )
+      .default([])
+      .describe(
+        'Tier per alarm name, first match wins. Otherwise a T1/T2/T3 word in the alarm name or description, else the service default tier.',
+      ),
+    eventRules: z
+      .array(snsEventRule)
+      .default([])
+      .describe(
+        'EventBridge events (delivered through SNS) that become alerts, first match wins. Unmatched events are acknowledged, counted and ignored.',
+      ),
+  })
+  .describe('Options for an SNS integration key (docs/aws.md).');
+
 const integrationKey = z.strictObject({
   key: z
     .string()
@@ -216,6 +310,7 @@ const integrationKey = z.strictObject({
     .describe(
       'When set, an alert whose label of this name is a known service id goes to that service; otherwise to `service`. Lets one Alertmanager receiver feed every service.',
     ),
+  sns: snsOptions.optional(),
 });
 
 const apiToken = z.strictObject({
@@ -526,6 +621,10 @@ export type EscalationPolicyConfig = KlaxonConfig['escalationPolicies'][number];
 export type EscalationTarget = EscalationPolicyConfig['steps'][number]['targets'][number];
 export type NotificationRule = z.output<typeof notificationRule>;
 export type GrafanaConfig = NonNullable<KlaxonConfig['grafana']>;
+export type SnsOptions = z.output<typeof snsOptions>;
+export type SnsEventRule = SnsOptions['eventRules'][number];
+/** What a key without `sns` options gets. */
+export const DEFAULT_SNS_OPTIONS: SnsOptions = snsOptions.parse({});
 
 function isValidZone(name: string): boolean {
   try {
@@ -558,7 +657,7 @@ type Draft = {
   heartbeat?: { service: string } | undefined;
   teams: { id: string; members: string[]; lead?: string | undefined }[];
   services: { id: string; team: string; dependsOn: string[] }[];
-  integrationKeys: { key: string; service: string }[];
+  integrationKeys: { key: string; service: string; source: string; sns?: unknown }[];
   apiTokens: { name: string; token: string }[];
   deployments: { repositories: Record<string, string>; argocdApps: Record<string, string> };
 };
@@ -622,9 +721,16 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
     checkRef(ctx, teams, s.team, ['services', i, 'team'], 'team');
     s.dependsOn.forEach((d, j) => checkRef(ctx, services, d, ['services', i, 'dependsOn', j], 'service'));
   });
-  cfg.integrationKeys.forEach((k, i) =>
-    checkRef(ctx, services, k.service, ['integrationKeys', i, 'service'], 'service'),
-  );
+  cfg.integrationKeys.forEach((k, i) => {
+    checkRef(ctx, services, k.service, ['integrationKeys', i, 'service'], 'service');
+    if (k.sns !== undefined && k.source !== 'sns') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['integrationKeys', i, 'sns'],
+        message: `sns options apply only to keys with source: sns (this key's source is ${k.source}); remove them or set source: sns`,
+      });
+    }
+  });
   checkUnique(ctx, cfg.schedules, 'id', 'schedules');
   checkUnique(ctx, cfg.escalationPolicies, 'id', 'escalationPolicies');
   const schedules = new Set(cfg.schedules.map((s) => s.id));

@@ -9,6 +9,7 @@ import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes, PAGERDUTY_ROUTE, pagerDutyError } from '../ingest/routes.ts';
+import { SnsVerifier } from '../ingest/sns/verify.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { deploymentRoutes } from '../deployments/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   registry?: ProviderRegistry;
   /** Asks the engine loop for a cycle now. */
   poke?: () => void;
+  /** Verifies SNS messages; default: trusts only Amazon SNS hosts. Tests inject one that trusts a fake. */
+  snsVerifier?: SnsVerifier;
 }
 
 export interface KlaxonApp {
@@ -124,7 +127,13 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  ingestRoutes(app, { config, credentials, queue, metrics });
+  ingestRoutes(app, {
+    config,
+    credentials,
+    queue,
+    metrics,
+    snsVerifier: deps.snsVerifier ?? new SnsVerifier(),
+  });
   incidentRoutes(app, { config, store, clock, credentials });
   deploymentRoutes(app, { config, store, clock, credentials });
   inboundRoutes(app, { config, store, clock, poke: deps.poke });

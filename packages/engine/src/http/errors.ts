@@ -31,6 +31,34 @@ export const ERROR_CODES = {
     hint: 'This integration key is for another source. Use a key whose source matches this endpoint.',
   },
   forbidden: { status: 403, hint: 'Your API token role does not allow this action.' },
+  sns_message_invalid: {
+    status: 400,
+    hint: 'The body is not an Amazon SNS message (JSON with Type, MessageId, TopicArn, Message, Timestamp, SignatureVersion, Signature and SigningCertURL).',
+  },
+  sns_signature_invalid: {
+    status: 403,
+    hint: 'The SNS message signature does not verify against its signing certificate: the message was altered or not sent by Amazon SNS.',
+  },
+  sns_cert_host_refused: {
+    status: 403,
+    hint: 'The SigningCertURL is not an https URL of a .pem file on an Amazon SNS host (sns.<region>.amazonaws.com[.cn]); it was not fetched.',
+  },
+  sns_subscribe_url_refused: {
+    status: 403,
+    hint: 'The SubscribeURL is not an https ConfirmSubscription URL on an Amazon SNS host for this topic; it was not visited.',
+  },
+  sns_topic_refused: {
+    status: 403,
+    hint: "The message's TopicArn is not in this integration key's sns.topicArns.",
+  },
+  sns_cert_unavailable: {
+    status: 502,
+    hint: 'The SNS signing certificate could not be fetched or read; SNS retries the delivery.',
+  },
+  sns_confirmation_failed: {
+    status: 502,
+    hint: 'Visiting the SubscribeURL failed; SNS resends the confirmation, or confirm it by hand (docs/aws.md).',
+  },
   not_found: { status: 404, hint: 'No such resource.' },
   route_not_found: { status: 404, hint: 'No such endpoint. See /api/v1/openapi.json for the API.' },
   method_not_allowed: { status: 405, hint: 'This endpoint does not take that HTTP method.' },

@@ -18,24 +18,28 @@ import {
   pagerDutyInvalid,
 } from './pagerduty.ts';
 import type { IngestQueue } from './queue.ts';
+import { ingestResult } from './response.ts';
+import { snsRoutes } from './sns/routes.ts';
+import type { SnsVerifier } from './sns/verify.ts';
 
 export interface IngestDeps {
   config: KlaxonConfig;
   credentials: Credentials;
   queue: IngestQueue;
   metrics: EngineMetrics;
+  snsVerifier: SnsVerifier;
 }
+
+/** Submits a key's alerts and answers once they are committed. */
+export type Ingest = (
+  key: IntegrationKeyConfig,
+  alerts: IncomingAlert[],
+  reply: FastifyReply,
+) => Promise<ApplyResult[]>;
 
 const ingestResponse = z.object({
   accepted: z.number().int(),
-  results: z.array(
-    z.object({
-      dedupKey: z.string(),
-      outcome: z.string(),
-      incidentId: z.number().int().nullable(),
-      tier: z.string().nullable(),
-    }),
-  ),
+  results: z.array(ingestResult),
 });
 
 export const PAGERDUTY_ROUTE = '/v2/enqueue';
@@ -44,7 +48,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   const { config, credentials, queue, metrics } = deps;
   const services = new Map(config.services.map((s) => [s.id, s]));
 
-  const ingest = async (key: IntegrationKeyConfig, alerts: IncomingAlert[], reply: FastifyReply) => {
+  const ingest: Ingest = async (key, alerts, reply) => {
     const fallback = services.get(key.service)!;
     const items: IngestItem[] = alerts.map((alert) => {
       const labelled = key.routeByLabel ? alert.labels[key.routeByLabel] : undefined;
@@ -113,6 +117,8 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     grafanaWebhookSchema,
     'Grafana alerting webhook contact point',
   );
+
+  snsRoutes(app, { credentials, metrics, ingest, verifier: deps.snsVerifier });
 
   app.post(
     PAGERDUTY_ROUTE,
