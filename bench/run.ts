@@ -8,6 +8,7 @@ import { benchIngest, ingestMarkdown } from './ingest.ts';
 import { describeMachine } from './machine.ts';
 import { benchCatalog, catalogMarkdown } from './catalog.ts';
 import { benchNotify, notifyMarkdown } from './notify.ts';
+import { benchSdk, sdkMarkdown } from './sdk.ts';
 import { benchTimers, timersMarkdown } from './timers.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
@@ -38,6 +39,11 @@ const SUITES: Suite[] = [
     id: 'catalog',
     title: 'Catalog: build, check and test (issue 5)',
     run: (log) => Promise.resolve(catalogMarkdown(benchCatalog(log))),
+  },
+  {
+    id: 'sdk',
+    title: 'SDK overhead per instrumented call (issue 8)',
+    run: async (log) => sdkMarkdown(await benchSdk(log)),
   },
 ];
 
