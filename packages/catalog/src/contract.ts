@@ -97,4 +97,6 @@ export const DECLARED_METRICS: readonly string[] = [
   'alertmanager_notifications_total',
   'alertmanager_notifications_failed_total',
   'klaxon_ingest_rejected_total',
+  // The Redshift query exporter's info series: the start of each long query's text, for the alert body.
+  'redshift_running_query_info',
 ];

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExporters } from './commands/exporter.ts';
 import { registerOpenApi } from './commands/openapi.ts';
+import { registerProbe } from './commands/probe.ts';
 import { registerServe } from './commands/serve.ts';
 import { reportFailure } from './output.ts';
 
@@ -17,6 +19,8 @@ registerConfigCommands(program);
 registerOpenApi(program);
 registerCatalogCommands(program);
 registerDemo(program);
+registerProbe(program);
+registerExporters(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -61,8 +61,14 @@ export function probeValues(alert: AlertDefinition, t: Threshold): { firing: num
   }
 }
 
+/**
+ * The annotation as Prometheus renders it for the test's series: `$labels` filled in, and a `query`
+ * block over a series the test does not feed (e.g. the Redshift query text) rendering nothing.
+ */
 function render(template: string, labels: Record<string, string>): string {
-  return template.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_m, name: string) => labels[name] ?? '');
+  return template
+    .replace(/\{\{ with printf `[^`]*`[^}]*\| query \}\}[\s\S]*?\{\{ end \}\}\{\{ end \}\}/g, '')
+    .replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_m, name: string) => labels[name] ?? '');
 }
 
 function expected(catalog: Catalog, alert: AlertDefinition, value: number) {

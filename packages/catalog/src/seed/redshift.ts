@@ -38,7 +38,9 @@ export function redshiftAlerts(s: Selectors): AlertDefinition[] {
       name: 'RedshiftLongRunningQuery',
       summary: 'Redshift query {{ $labels.query_id }} by {{ $labels.user_name }} has run for over 5 minutes',
       description:
-        'Query {{ $labels.query_id }} on {{ $labels.cluster }}/{{ $labels.database }} (user {{ $labels.user_name }}) is still running after 5 minutes.',
+        'Query {{ $labels.query_id }} on {{ $labels.cluster }}/{{ $labels.database }} (user {{ $labels.user_name }}) is still running after 5 minutes. ' +
+        // The start of the query text, from the exporter's info series (absent once the query finished).
+        `{{ with printf \`max by (pid, query_text) (redshift_running_query_info{${s.redshiftQueries},cluster="%s",query_id="%s"})\` $labels.cluster $labels.query_id | query }}{{ with first . }}Text: {{ label "query_text" . }} (pid {{ label "pid" . }}){{ end }}{{ end }}`,
       expr: `max by (cluster, query_id, user_name, database) (redshift_running_query_seconds{${s.redshiftQueries}})`,
       thresholds: [{ tier: 'T2', op: '>', value: 300, for: '1m' }],
       outputLabels: { cluster: 'analytics-prod', query_id: '4242', user_name: 'etl', database: 'game' },
