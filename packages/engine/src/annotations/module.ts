@@ -10,6 +10,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { GrafanaConfig } from '../config/schema.ts';
 import type { Database, GrafanaAnnotationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
+import { claimDue } from '../engine/outbox.ts';
 import type { AnnotationBody } from './tags.ts';
 
 const CLAIM = 50;
@@ -47,33 +48,16 @@ export function annotationModule(deps: AnnotationDeps): AnnotationModule {
     name: 'annotations',
     everyMs: 1000,
     async tick({ trx, now, rowLocks, afterCommit }) {
-      const t = now.getTime();
-      let q = trx
-        .selectFrom('grafana_annotations')
-        .selectAll()
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'queued'), eb('due_at', '<=', t)]),
-            eb.and([eb('status', '=', 'sending'), eb('updated_at', '<', t - staleMs)]),
-          ]),
-        )
-        .orderBy('due_at')
-        .limit(CLAIM);
-      if (rowLocks) q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
+      const rows = await claimDue(trx, 'grafana_annotations', {
+        now: now.getTime(),
+        staleMs,
+        limit: CLAIM,
+        rowLocks,
+      });
       if (rows.length === 0) return;
-      await trx
-        .updateTable('grafana_annotations')
-        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: t }))
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
       afterCommit(() => {
         for (const row of rows) {
-          const p = push(deps, { ...row, attempts: row.attempts + 1 }).catch(() => undefined);
+          const p = push(deps, row).catch(() => undefined);
           inflight.add(p);
           void p.finally(() => inflight.delete(p));
         }

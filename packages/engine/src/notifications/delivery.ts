@@ -12,6 +12,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { Database, NewIncidentEventRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
+import { claimDue } from '../engine/outbox.ts';
 import { changesFor } from '../deployments/changes.ts';
 import type { ChangeDto } from '../deployments/model.ts';
 import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
@@ -65,31 +66,13 @@ export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
     // Pages due at once arrive through dispatch(); the tick is for retries and delayed rules.
     everyMs: 200,
     async tick({ trx, now, rowLocks, afterCommit }) {
-      const t = now.getTime();
-      let q = trx
-        .selectFrom('notifications')
-        .selectAll()
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'queued'), eb('due_at', '<=', t)]),
-            eb.and([eb('status', '=', 'sending'), eb('updated_at', '<', t - staleMs)]),
-          ]),
-        )
-        .orderBy('due_at')
-        .limit(CLAIM);
-      if (rowLocks) q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
-      if (rows.length === 0) return;
-      await trx
-        .updateTable('notifications')
-        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: t }))
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-      const claimed = rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
+      const claimed = await claimDue(trx, 'notifications', {
+        now: now.getTime(),
+        staleMs,
+        limit: CLAIM,
+        rowLocks,
+      });
+      if (claimed.length === 0) return;
       afterCommit(() => dispatch(claimed));
     },
     dispatch,
