@@ -2,6 +2,7 @@
  * @klaxon/catalog: the three-tier model and the alert rules as typed code, compiled for Prometheus.
  */
 export { TIER_POLICIES, type Tier, type TierPolicy } from './model/tiers.ts';
+export { holds } from './model/alert.ts';
 export type {
   AlertDefinition,
   Catalog,

@@ -2,7 +2,7 @@
  * Generates promtool unit tests for every threshold: the alert fires just past its threshold with the
  * right tier and severity after its `for:` (and not before), and does not fire just short of it.
  */
-import type { AlertDefinition, Catalog, Comparison, Threshold } from '../model/alert.ts';
+import { holds, type AlertDefinition, type Catalog, type Threshold } from '../model/alert.ts';
 import { durationMs, minutes } from './durations.ts';
 import { ruleAnnotations, ruleLabels } from './rules.ts';
 
@@ -23,23 +23,6 @@ export interface PromTestFile {
   rule_files: string[];
   evaluation_interval: string;
   tests: PromTestGroup[];
-}
-
-function holds(op: Comparison, v: number, threshold: number): boolean {
-  switch (op) {
-    case '>':
-      return v > threshold;
-    case '>=':
-      return v >= threshold;
-    case '<':
-      return v < threshold;
-    case '<=':
-      return v <= threshold;
-    case '==':
-      return v === threshold;
-    case '!=':
-      return v !== threshold;
-  }
 }
 
 /** A value just past the threshold (firing) and one just short of it (quiet). */

@@ -84,3 +84,21 @@ export interface Catalog {
   /** Grafana dashboards (Foundation SDK models with their folder and purpose); `klaxon build` writes them. */
   dashboards?: DashboardSpec[];
 }
+
+/** Whether `v` is past a threshold: the comparison a rule makes (`(<expr>) <op> <value>`). */
+export function holds(op: Comparison, v: number, threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return v > threshold;
+    case '>=':
+      return v >= threshold;
+    case '<':
+      return v < threshold;
+    case '<=':
+      return v <= threshold;
+    case '==':
+      return v === threshold;
+    case '!=':
+      return v !== threshold;
+  }
+}

@@ -44,22 +44,5 @@ export interface KnobDef {
 /** The key jitter and blips hash on: knob name and labels. */
 export const knobKey = (name: string, l: Labels) => `${name}{${labelKey(l)}}`;
 
-export function compare(op: Op, v: number, threshold: number): boolean {
-  switch (op) {
-    case '>':
-      return v > threshold;
-    case '>=':
-      return v >= threshold;
-    case '<':
-      return v < threshold;
-    case '<=':
-      return v <= threshold;
-    case '==':
-      return v === threshold;
-    case '!=':
-      return v !== threshold;
-  }
-}
-
 export const thresholdOf = (a: AlertLink, l: Labels) =>
   typeof a.value === 'function' ? a.value(l) : a.value;

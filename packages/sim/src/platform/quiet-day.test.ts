@@ -1,6 +1,7 @@
+import { holds } from '@klaxon/catalog';
 import { describe, expect, it } from 'vitest';
 import { parseText, type Sample } from '../exposition/parse.ts';
-import { compare, thresholdOf } from '../model/knob.ts';
+import { thresholdOf } from '../model/knob.ts';
 import { KNOBS } from '../model/knobs.ts';
 import { BLIP_MAX_MS } from '../model/random.ts';
 import { Platform } from './platform.ts';
@@ -19,13 +20,13 @@ describe('a quiet day', () => {
         for (const a of k.alerts) {
           if (a.aggregate === 'sum') {
             const sum = k.instances.reduce((s, l) => s + p.value(k.name, l), 0);
-            if (compare(a.op, sum, thresholdOf(a, {}))) problems.push(`${k.name} sum ${a.alertname} at ${t}`);
+            if (holds(a.op, sum, thresholdOf(a, {}))) problems.push(`${k.name} sum ${a.alertname} at ${t}`);
             continue;
           }
           for (const l of k.instances) {
             const v = p.value(k.name, l);
             const x = a.relative ? v / k.wave!(l, p.seed).c : v;
-            if (compare(a.op, x, thresholdOf(a, l)))
+            if (holds(a.op, x, thresholdOf(a, l)))
               problems.push(`${k.name}${JSON.stringify(l)}=${x} ${a.alertname} ${a.tier}`);
           }
         }
@@ -54,7 +55,7 @@ describe('a quiet day', () => {
         for (const l of k.instances) {
           const key = `${k.name}${JSON.stringify(l)}`;
           const v = p.value(k.name, l);
-          const over = k.alerts.some((a) => compare(a.op, v, thresholdOf(a, l)));
+          const over = k.alerts.some((a) => holds(a.op, v, thresholdOf(a, l)));
           const run = over ? (runs.get(key) ?? 0) + 1 : 0;
           if (run === 1) counts.set(key, (counts.get(key) ?? 0) + 1);
           runs.set(key, run);
@@ -79,7 +80,7 @@ describe('a quiet day', () => {
       const b = p.targets().flatMap((j) => parseText(p.exposition(j)));
       const rate = rates(a, b);
       const check = (what: string, v: number, op: '>' | '<', limit: number) => {
-        if (!Number.isFinite(v) || compare(op, v, limit))
+        if (!Number.isFinite(v) || holds(op, v, limit))
           problems.push(`${what}=${v} at ${new Date(t).toISOString()}`);
       };
       for (const [g, q] of quantiles(rate, 'http_server_request_duration_seconds', 'service_name', 0.99))

@@ -1,9 +1,10 @@
+import { holds } from '@klaxon/catalog';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KNOBS } from '../model/knobs.ts';
-import { compare, thresholdOf, type AlertLink, type KnobDef } from '../model/knob.ts';
+import { thresholdOf, type AlertLink, type KnobDef } from '../model/knob.ts';
 import type { Labels } from '../model/labels.ts';
 import { Platform } from '../platform/platform.ts';
 import { loadScenario, loadScenarios, parseScenario, scenarioFaults, ScenarioError } from './load.ts';
@@ -25,11 +26,11 @@ const links = (alertname: string, tier?: string) =>
 function crosses(p: Platform, base: Platform, k: KnobDef, a: AlertLink, l: Labels): boolean {
   if (a.aggregate === 'sum') {
     const sum = k.instances.reduce((s, i) => s + p.value(k.name, i), 0);
-    return compare(a.op, sum, thresholdOf(a, l));
+    return holds(a.op, sum, thresholdOf(a, l));
   }
   const v = p.value(k.name, l);
   const ratio = a.relative ? v / base.value(k.name, l) : v;
-  return compare(a.op, ratio, thresholdOf(a, l));
+  return holds(a.op, ratio, thresholdOf(a, l));
 }
 
 function platformsAt(s: Scenario, tMs: number): { p: Platform; base: Platform } {
