@@ -132,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     credentials,
     queue,
     metrics,
+    clock,
     snsVerifier: deps.snsVerifier ?? new SnsVerifier(),
   });
   incidentRoutes(app, { config, store, clock, credentials });

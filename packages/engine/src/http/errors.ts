@@ -39,6 +39,10 @@ export const ERROR_CODES = {
     status: 403,
     hint: 'The SNS message signature does not verify against its signing certificate: the message was altered or not sent by Amazon SNS.',
   },
+  sns_message_stale: {
+    status: 403,
+    hint: 'The SNS message was sent more than an hour ago (or in the future): a replay or a stale retry. It is refused; send it again if it is real.',
+  },
   sns_cert_host_refused: {
     status: 403,
     hint: 'The SigningCertURL is not an https URL of a .pem file on an Amazon SNS host (sns.<region>.amazonaws.com[.cn]); it was not fetched.',

@@ -19,6 +19,7 @@ import {
 } from './pagerduty.ts';
 import type { IngestQueue } from './queue.ts';
 import { ingestResult } from './response.ts';
+import type { Clock } from '../clock/clock.ts';
 import { snsRoutes } from './sns/routes.ts';
 import type { SnsVerifier } from './sns/verify.ts';
 
@@ -27,6 +28,7 @@ export interface IngestDeps {
   credentials: Credentials;
   queue: IngestQueue;
   metrics: EngineMetrics;
+  clock: Clock;
   snsVerifier: SnsVerifier;
 }
 
@@ -118,7 +120,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     'Grafana alerting webhook contact point',
   );
 
-  snsRoutes(app, { credentials, metrics, ingest, verifier: deps.snsVerifier });
+  snsRoutes(app, { credentials, metrics, ingest, verifier: deps.snsVerifier, clock: deps.clock });
 
   app.post(
     PAGERDUTY_ROUTE,

@@ -14,6 +14,7 @@ import { ingestResult } from '../response.ts';
 import type { Ingest } from '../routes.ts';
 import { SNS_MESSAGE_TYPES, snsMessageSchema, type SnsMessage } from './message.ts';
 import { fromNotification } from './notification.ts';
+import type { Clock } from '../../clock/clock.ts';
 import type { SnsVerifier } from './verify.ts';
 
 export const SNS_ROUTE = '/api/v1/ingest/sns';
@@ -23,7 +24,15 @@ export interface SnsRouteDeps {
   metrics: EngineMetrics;
   ingest: Ingest;
   verifier: SnsVerifier;
+  clock: Clock;
 }
+
+/**
+ * A signed message is valid forever, so a captured one could be replayed (an old ALARM re-opening an
+ * incident). SNS retries a delivery for at most an hour under its default policies: older is refused.
+ */
+export const SNS_MAX_AGE_MS = 3_600_000;
+const SNS_MAX_SKEW_MS = 300_000;
 
 const snsResponse = z.object({
   type: z.enum(SNS_MESSAGE_TYPES),
@@ -104,6 +113,14 @@ export function snsRoutes(app: FastifyInstance, deps: SnsRouteDeps): void {
           );
         }
         await verifier.verify(message);
+        const sentAt = Date.parse(message.Timestamp);
+        const age = deps.clock.now().getTime() - sentAt;
+        if (!Number.isFinite(sentAt) || age > SNS_MAX_AGE_MS || age < -SNS_MAX_SKEW_MS) {
+          throw new ApiError(
+            'sns_message_stale',
+            `SNS message ${message.MessageId} was sent at ${message.Timestamp}, more than an hour ago (or in the future); replayed or delayed messages are refused. Check the sender's clock, or send it again.`,
+          );
+        }
 
         const base = { type: message.Type, accepted: 0, results: [] };
         if (message.Type === 'SubscriptionConfirmation') {

@@ -286,6 +286,19 @@ describe('POST /api/v1/ingest/sns', () => {
       },
     );
 
+    it('refuses a correctly signed message sent over an hour ago (a replay), or from the future, with 403', async () => {
+      for (const [ts, code] of [
+        ['2026-03-28T00:59:00.000Z', 403],
+        ['2026-03-28T02:06:00.000Z', 403],
+        ['2026-03-28T01:01:00.000Z', 200],
+      ] as const) {
+        const res = await post(sign({ ...notification(alarm('OK')), Timestamp: ts }, signer));
+        expect(res.statusCode, `${ts}: ${res.body}`).toBe(code);
+        if (code === 403) expect(res.json().error.code).toBe('sns_message_stale');
+      }
+      expect(await incidentCount()).toBe(0);
+    });
+
     it('refuses a message signed by another key, or with an unknown SignatureVersion', async () => {
       const other = snsSigningKey();
       const forged = await post(sign(notification(alarm('ALARM')), other));
