@@ -98,7 +98,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: DeploymentRouteDeps
         summary:
           'Record a deployment (Klaxon payload, GitHub deployment_status webhook, or Argo CD notification)',
         description:
-          'GitHub: point a repository webhook (event "Deployment statuses") here; only state "success" is recorded. Argo CD: use the webhook template in docs/deployments.md. The service comes from ?service=, else deployments.repositories / deployments.argocdApps in the config, else a service named like the repository or app.',
+          'GitHub: post the deployment_status event from a workflow (`on: deployment_status`, see docs/deployments.md) with a Bearer token and `X-GitHub-Event: deployment_status`; only state "success" is recorded. Argo CD: use the webhook template in docs/deployments.md. The service comes from ?service=, else deployments.repositories / deployments.argocdApps in the config, else a service named like the repository or app.',
         tags: ['deployments'],
         security,
         querystring: postQuery,
