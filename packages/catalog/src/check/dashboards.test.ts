@@ -37,6 +37,19 @@ describe('dashboards', () => {
     expect(panelQueries(specs).length).toBeGreaterThan(80);
   });
 
+  it('lays every dashboard out on Grafana’s 24-column grid without overlapping panels', () => {
+    for (const s of seedDashboards()) {
+      const boxes = (s.dashboard.panels ?? []).map((p) => p.gridPos!);
+      for (const [i, a] of boxes.entries()) {
+        expect(a.x + a.w, s.uid).toBeLessThanOrEqual(24);
+        for (const b of boxes.slice(i + 1)) {
+          const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+          expect(overlap, `${s.uid}: ${JSON.stringify(a)} overlaps ${JSON.stringify(b)}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it('names the dashboard, the panel and the fix for each kind of mistake', () => {
     const bad = dashboard({
       uid: 'klaxon-bad',

@@ -88,7 +88,8 @@ export function timeseries(title: string, queries: (Query | string)[], o: PanelO
     .unit(o.unit ?? 'short')
     .lineWidth(1)
     .fillOpacity(10)
-    .gridPos({ x: 0, y: 0, w: o.width ?? 12, h: 8 });
+    .span(o.width ?? 12)
+    .height(8);
   if (o.description) p = p.description(o.description);
   if (o.min !== undefined) p = p.min(o.min);
   if (o.max !== undefined) p = p.max(o.max);
@@ -106,7 +107,8 @@ export function stat(title: string, query: Query | string, o: PanelOpts = {}): S
     .title(title)
     .datasource(PROM)
     .unit(o.unit ?? 'short')
-    .gridPos({ x: 0, y: 0, w: o.width ?? 6, h: 4 })
+    .span(o.width ?? 6)
+    .height(4)
     .withTarget(q(query, 0));
   if (o.description) p = p.description(o.description);
   if (o.thresholds) p = p.thresholds(thresholds(o.thresholds));

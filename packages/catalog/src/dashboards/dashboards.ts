@@ -843,6 +843,7 @@ export function seedDashboards(): DashboardSpec[] {
       annotations: true,
       items: [
         stat('Watchdog firing', 'sum(ALERTS{alertname="Watchdog", alertstate="firing"}) or vector(0)', {
+          width: 12,
           thresholds: [{ value: 1, color: 'green' }],
         }),
         timeseries('Targets up by job', [{ expr: 'sum by (job) (up)', legend: '{{job}}' }]),
