@@ -197,6 +197,9 @@ describe.skipIf(!present)('game days', () => {
     child.kill('SIGINT');
     const code = await exited;
     expect(out, out).toContain('Still running');
+    expect(out, 'the default scenario met every expected outcome').toContain(
+      'Every expected outcome happened',
+    );
     expect(elapsed, 'the demo must reach its outcomes within 3 minutes of start').toBeLessThan(180_000);
     expect(out).toMatch(/PAGE\s+PAGE → \w+ by (voice|sms).*\[T1\]/);
     expect(out).toMatch(/ESCALATE\s+ESCALATED → \w+ .*escalation step 2/);

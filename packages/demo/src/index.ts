@@ -30,6 +30,7 @@ export {
   findBinary,
   MissingBinaryError,
   liveProcesses,
+  killAll,
   freePort,
   waitFor,
   BINARIES,

@@ -158,5 +158,10 @@ export function spawnManaged(name: string, bin: string, args: string[]): Managed
   };
 }
 
+/** SIGKILLs every child still running, at once (a second Ctrl-C, a closed terminal). */
+export function killAll(): void {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
 /** Number of child processes started here that are still running (the demo checks it is 0 at the end). */
 export const liveProcesses = (): number => live.size;

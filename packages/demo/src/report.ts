@@ -73,7 +73,7 @@ scrape and rule evaluation every ${o.interval} s; thresholds unchanged. Scenario
 
 - **Detection**: fault start → first page (seconds, compressed time); **floor** = scrape interval +
   evaluation interval + the paging rule's \`for:\` + its tier's group wait (for the monitoring outage:
-  heartbeat timeout + Watchdog repeat interval).
+  the silent Watchdog's expiry in Alertmanager + the heartbeat timeout).
 - **Alerts / incidents / pages** are counted T1 / T2 / T3 (pages: T1 / T2; T3 never pages). A page is one
   person reached at one escalation step on a channel that wakes them (call, SMS, push).
 - **Naive pages**: every time any alert's condition became true (each alert series, every tier, before
@@ -91,9 +91,14 @@ Noise, against every-alert-pages (**${sum.naivePages}** pages over the whole run
 - wake-ups (T1 only, the design's measure: "T1 only wakes engineers"): **${sum.wakeUps}**, a reduction of **${pct(sum.wakeUpReduction)}**;
 - the quiet day (normal operation, no fault): ${sum.quietDay ? `**${sum.quietDay.klaxonPages}** pages against **${sum.quietDay.naivePages}**` : '–'}.
 
-The design's 97 % was measured over weeks of production, where real incidents are rare and nearly every
-alarm is noise. This run injects a fault every minute or two of wall time (about one per production hour at factor
-${o.factor}), a far denser incident mix than production, so its whole-run reduction is a lower bound; the
-quiet day shows the normal-operation case.
+${
+  (sum.wakeUpReduction ?? 0) >= 0.97
+    ? "The whole run beats the design's 97 %."
+    : `**The whole run does not reach the design's 97 %** (${pct(sum.wakeUpReduction)} counting wake-ups). The design measured
+weeks of production, where incidents are rare and nearly every alarm is noise; this run injects a fault every
+minute or two of wall time (about one per production hour at factor ${o.factor}), so its whole-run figure is a
+lower bound, and the quiet day is the normal-operation case. The naive count depends on the simulator's noise
+model (2–4 s blips about once a minute per noisy series, see simulator.md).`
+}
 `;
 }

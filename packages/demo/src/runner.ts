@@ -275,6 +275,21 @@ export async function runScenario(
             )
             .join('; '),
   });
+  // When each escalation happens: a step's page follows the previous step's by the policy's delay.
+  for (const d of pages.filter((x) => x.step !== null && x.step > 0)) {
+    const before = pages.find((x) => x.incidentId === d.incidentId && x.step === d.step! - 1);
+    const tier = tierOfSubject(d) as Tier | null;
+    const policyId = tier ? stack.config.tiers[tier].escalationPolicy : undefined;
+    const step = stack.config.escalationPolicies.find((p) => p.id === policyId)?.steps[d.step! - 1];
+    if (!before || !step) continue;
+    const want = step.escalateAfterMinutes * 60_000;
+    const took = d.at - before.at;
+    checks.push({
+      ok: took >= want - 500 && took <= want + 2500,
+      expected: `escalation to step ${d.step! + 1} (${d.user}) comes ${(want / 1000).toFixed(1)} s after step ${d.step}'s page (the policy's ${step.escalateAfterMinutes * stack.factor} min ÷ ${stack.factor})`,
+      actual: `${(took / 1000).toFixed(1)} s`,
+    });
+  }
   const t3Pages = observer.deliveries.filter(
     (d) => PAGING_CHANNELS.has(d.channel) && tierOfSubject(d) === 'T3',
   );

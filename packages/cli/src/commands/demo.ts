@@ -9,6 +9,7 @@ import {
   DEFAULT_SEED,
   DEMO_TIME_FACTOR,
   describeFailures,
+  killAll,
   liveProcesses,
   loadPlans,
   MissingBinaryError,
@@ -118,8 +119,18 @@ Ctrl-C stops every process the demo started.`,
         );
         process.exit(code);
       };
-      process.once('SIGINT', () => void stopAll(130));
-      process.once('SIGTERM', () => void stopAll(143));
+      // The first signal stops everything in order; a second one (or a closed terminal) kills at once.
+      const onSignal = (code: number) => () => {
+        if (!stopping) return void stopAll(code);
+        killAll();
+        process.exit(code);
+      };
+      process.on('SIGINT', onSignal(130));
+      process.on('SIGTERM', onSignal(143));
+      process.on('SIGHUP', () => {
+        killAll();
+        process.exit(129);
+      });
       const t0 = now();
       const since = () => `${((now() - t0) / 1000).toFixed(1).padStart(6)}s`;
       const progress = (m: string) => log(`${since()}  ${m}`);
