@@ -3,6 +3,15 @@
 # Prometheus with promtool, and Alertmanager with amtool. Debian 12, as root. Safe to run again.
 set -euo pipefail
 
+# Node.js is not a Debian package we can use (Debian 12's nodejs is 18): check it and say how to get it.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ((node_major < 20)); then
+  echo "install-deps: Klaxon needs Node.js 20 or later (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "install-deps: install it from NodeSource (https://github.com/nodesource/distributions) or with nvm," >&2
+  echo "install-deps: e.g. curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs" >&2
+  exit 1
+fi
+
 packages=(postgresql prometheus prometheus-alertmanager openssl)
 missing=()
 for p in "${packages[@]}"; do
