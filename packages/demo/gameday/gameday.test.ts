@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { panelQueries, substituteVariables } from '@klaxon/catalog';
+import { durationMs, panelQueries, seedCatalog, substituteVariables } from '@klaxon/catalog';
 import { systemClock } from '@klaxon/engine';
 import {
   DEFAULT_SEED,
@@ -149,6 +149,53 @@ describe.skipIf(!present)('game days', () => {
             empty.push(`${q.dashboard} / "${q.panel}": no data: ${expr}`);
         }
         expect(empty, `empty panels:\n${empty.join('\n')}`).toEqual([]);
+      } finally {
+        await stack.stop();
+      }
+    },
+  );
+
+  it.concurrent(
+    '8 days of history (diurnal swings, drifts, noise) fire no production rule, evaluated by real Prometheus',
+    async () => {
+      const stack = await startStack({ workDir: join(WORK, 'history-check'), configFile: CONFIG, history });
+      try {
+        const stepS = 120;
+        const start = Math.ceil(history.fromMs / 1000) + 3600;
+        const end = Math.floor(history.toMs / 1000);
+        const fired: string[] = [];
+        let evaluated = 0;
+        for (const a of seedCatalog().alerts.filter((x) => x.name !== 'Watchdog')) {
+          for (const t of a.thresholds) {
+            const expr = `(${a.expr}) ${t.op} ${t.value}`;
+            const url = `${stack.urls.prometheus}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start}&end=${end}&step=${stepS}`;
+            const body = (await (await fetch(url)).json()) as {
+              status: string;
+              error?: string;
+              data?: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+            };
+            expect(body.status, `${a.name} ${t.tier}: ${body.error ?? ''}`).toBe('success');
+            evaluated++;
+            const forS = durationMs(t.for) / 1000;
+            for (const series of body.data!.result) {
+              // The longest run of consecutive evaluations where the condition held: Prometheus's for:.
+              let run = 0;
+              let longest = 0;
+              let prev = -Infinity;
+              for (const [ts] of series.values) {
+                run = ts - prev === stepS ? run + stepS : 0;
+                longest = Math.max(longest, run);
+                prev = ts;
+              }
+              if (longest >= forS)
+                fired.push(
+                  `${a.name} [${t.tier}] ${JSON.stringify(series.metric)} held ${longest / 60} min (for: ${t.for})`,
+                );
+            }
+          }
+        }
+        expect(evaluated).toBeGreaterThan(50);
+        expect(fired, `rules that would have fired on a quiet week:\n${fired.join('\n')}`).toEqual([]);
       } finally {
         await stack.stop();
       }
