@@ -76,7 +76,7 @@ export async function seriesBlocks(o: {
   dataDir: string;
   workDir: string;
   promtool: string;
-}): Promise<{ file: string; bytes: number; writeSeconds: number; blockSeconds: number }> {
+}): Promise<{ bytes: number; writeSeconds: number; blockSeconds: number }> {
   mkdirSync(o.workDir, { recursive: true });
   mkdirSync(o.dataDir, { recursive: true });
   const file = join(o.workDir, `history-${o.fromMs}.om`);
@@ -117,7 +117,7 @@ export async function seriesBlocks(o: {
     o.dataDir,
   ]);
   rmSync(file, { force: true });
-  return { file, bytes, writeSeconds, blockSeconds: since(t) };
+  return { bytes, writeSeconds, blockSeconds: since(t) };
 }
 
 export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
