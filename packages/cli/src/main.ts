@@ -4,6 +4,7 @@ import { registerCatalogCommands } from './commands/catalog.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExporters } from './commands/exporter.ts';
+import { registerHashPassword } from './commands/hash-password.ts';
 import { registerOpenApi } from './commands/openapi.ts';
 import { registerProbe } from './commands/probe.ts';
 import { registerServe } from './commands/serve.ts';
@@ -21,6 +22,7 @@ registerCatalogCommands(program);
 registerDemo(program);
 registerProbe(program);
 registerExporters(program);
+registerHashPassword(program);
 
 try {
   await program.parseAsync(process.argv);

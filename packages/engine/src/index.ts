@@ -50,6 +50,8 @@ export {
 } from './schedules/schedule.ts';
 export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './http/app.ts';
 export { ERROR_CODES, ApiError, type ErrorCode } from './http/errors.ts';
+export { hashPassword, verifyPassword, DEFAULT_SCRYPT, type ScryptParams } from './auth/password.ts';
+export { visibleServices, canSeeService, scopeServices, type Principal } from './http/auth.ts';
 export { ANNOTATION_TAGS, annotationTag, type AnnotationBody } from './annotations/tags.ts';
 export { annotationModule, type AnnotationModule } from './annotations/module.ts';
 export { deploymentSchema, changeSchema, type DeploymentDto, type ChangeDto } from './deployments/model.ts';

@@ -21,6 +21,8 @@ export interface ServerOptions {
   modules?: readonly EngineModule[];
   /** Delivery providers; default: built from the config. */
   registry?: ProviderRegistry;
+  /** The built web UI to serve at `/` (`webRoot` from @klaxon/web). */
+  uiRoot?: string;
 }
 
 export interface RunningServer extends KlaxonApp {
@@ -42,6 +44,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger: opts.logger,
     registry,
     poke: () => engine.poke(),
+    uiRoot: opts.uiRoot,
   });
   const standard = standardModules(opts.config, store, {
     clock,

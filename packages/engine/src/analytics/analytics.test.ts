@@ -90,6 +90,19 @@ describe('analytics', () => {
       });
       expect(body.byService.kafka).toMatchObject({ incidents: 2, alertsReceived: 5, mttrSeconds: 1200 });
       expect(body.offHoursPages).toEqual([{ user: 'alice', pages: 1 }]);
+      // 2026-03-30 is a Monday: one ISO week, both pages T1.
+      expect(body.pagesPerWeek).toEqual([{ weekStart: '2026-03-30', T1: 2, T2: 0, T3: 0 }]);
+      const month = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/analytics?from=2026-03-15T00:00:00Z&to=2026-04-01T00:00:00Z',
+        headers: auth(TOKENS.viewer),
+      });
+      expect(month.json().pagesPerWeek.map((w: { weekStart: string }) => w.weekStart)).toEqual([
+        '2026-03-09',
+        '2026-03-16',
+        '2026-03-23',
+        '2026-03-30',
+      ]);
       const bad = await t.app.inject({
         method: 'GET',
         url: '/api/v1/analytics?from=2026-03-31T00:00:00Z&to=2026-03-30T00:00:00Z',

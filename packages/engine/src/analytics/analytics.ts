@@ -29,6 +29,20 @@ export interface Analytics {
   byTier: Record<string, Figures>;
   byService: Record<string, Figures>;
   offHoursPages: { user: string; pages: number }[];
+  /** Pages sent per ISO week (Monday 00:00 UTC), by tier; every week the range touches is listed. */
+  pagesPerWeek: WeekPages[];
+}
+
+export interface WeekPages {
+  weekStart: string;
+  T1: number;
+  T2: number;
+  T3: number;
+}
+
+/** Monday 00:00 UTC of the week holding `at`. */
+export function weekStart(at: number): number {
+  return DateTime.fromMillis(at, { zone: 'utc' }).startOf('week').toMillis();
 }
 
 interface Acc {
@@ -79,7 +93,10 @@ export async function computeAnalytics(
   config: KlaxonConfig,
   from: number,
   to: number,
+  /** Only these services (a caller's team scope); null or absent: all. */
+  services: ReadonlySet<string> | null = null,
 ): Promise<Analytics> {
+  const only = services ? [...services] : null;
   const total = empty();
   const byTier = new Map<string, Acc>();
   const byService = new Map<string, Acc>();
@@ -94,6 +111,7 @@ export async function computeAnalytics(
     .select(['id', 'tier', 'service_id', 'created_at', 'acknowledged_at', 'resolved_at'])
     .where('created_at', '>=', from)
     .where('created_at', '<', to)
+    .$if(only !== null, (q) => q.where('service_id', 'in', only!.length ? only! : ['']))
     .execute();
   for (const i of incidents) {
     for (const a of accs(i.tier, i.service_id)) {
@@ -119,6 +137,7 @@ export async function computeAnalytics(
     .where('first_seen_at', '>=', from)
     .where('first_seen_at', '<', to)
     .where('source', '<>', 'heartbeat')
+    .$if(only !== null, (q) => q.where('service_id', 'in', only!.length ? only! : ['']))
     .groupBy(['tier', 'service_id'])
     .execute();
   for (const r of alerts) for (const a of accs(r.tier, r.service_id)) a.alerts += Number(r.n);
@@ -131,11 +150,21 @@ export async function computeAnalytics(
     .where('notifications.status', 'in', ['sent', 'delivered'])
     .where('notifications.sent_at', '>=', from)
     .where('notifications.sent_at', '<', to)
+    .$if(only !== null, (q) => q.where('incidents.service_id', 'in', only!.length ? only! : ['']))
     .execute();
   const zones = new Map(config.users.map((u) => [u.id, u.timezone]));
   const offHours = new Map<string, number>();
+  const weeks = new Map<number, WeekPages>();
+  for (
+    let w = weekStart(from);
+    w < to;
+    w = DateTime.fromMillis(w, { zone: 'utc' }).plus({ weeks: 1 }).toMillis()
+  )
+    weeks.set(w, { weekStart: new Date(w).toISOString().slice(0, 10), T1: 0, T2: 0, T3: 0 });
   for (const p of pages) {
     for (const a of accs(p.tier, p.service_id)) a.pages++;
+    const week = p.sent_at === null ? undefined : weeks.get(weekStart(p.sent_at));
+    if (week && (p.tier === 'T1' || p.tier === 'T2' || p.tier === 'T3')) week[p.tier]++;
     if (p.sent_at !== null && isOffHours(p.sent_at, zones.get(p.user_id) ?? 'UTC')) {
       offHours.set(p.user_id, (offHours.get(p.user_id) ?? 0) + 1);
     }
@@ -154,5 +183,6 @@ export async function computeAnalytics(
     offHoursPages: [...offHours.entries()]
       .map(([user, n]) => ({ user, pages: n }))
       .sort((a, b) => b.pages - a.pages),
+    pagesPerWeek: [...weeks.values()],
   };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { requireRole, type Credentials } from '../http/auth.ts';
+import { requireRole, visibleServices, type Credentials } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { computeAnalytics } from './analytics.ts';
 
@@ -31,7 +31,8 @@ export function analyticsRoutes(
     '/api/v1/analytics',
     {
       schema: {
-        summary: 'MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service',
+        summary:
+          'MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service, and pages per week; only the services you may see',
         tags: ['analytics'],
         security: [{ bearer: [] }],
         querystring: query,
@@ -43,6 +44,9 @@ export function analyticsRoutes(
             byTier: z.record(z.string(), figures),
             byService: z.record(z.string(), figures),
             offHoursPages: z.array(z.object({ user: z.string(), pages: z.number() })),
+            pagesPerWeek: z.array(
+              z.object({ weekStart: z.string(), T1: z.number(), T2: z.number(), T3: z.number() }),
+            ),
           }),
         },
       },
@@ -53,7 +57,13 @@ export function analyticsRoutes(
       const to = q.to ? Date.parse(q.to) : deps.clock.now().getTime();
       const from = q.from ? Date.parse(q.from) : to - 7 * 86_400_000;
       if (to <= from) throw new ApiError('invalid_query', 'to must be after from.');
-      return computeAnalytics(deps.store.db, deps.config, from, to);
+      return computeAnalytics(
+        deps.store.db,
+        deps.config,
+        from,
+        to,
+        visibleServices(deps.config, req.principal!),
+      );
     },
   );
 }

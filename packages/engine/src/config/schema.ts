@@ -4,6 +4,7 @@
  * that editors use for completion (`klaxon schema`).
  */
 import { z } from 'zod';
+import { parsePasswordHash } from '../auth/password.ts';
 import { WEEKDAYS } from '../schedules/rotation.ts';
 
 export const TIERS = ['T1', 'T2', 'T3'] as const;
@@ -55,8 +56,24 @@ const notificationRules = z.strictObject({
 const user = z.strictObject({
   id,
   name: z.string().min(1),
-  email: z.email().optional(),
+  email: z.email().optional().describe('Also the sign-in name, and what OIDC sign-in matches (any case).'),
   timezone: zone.default('UTC').describe('IANA time zone, e.g. Europe/London.'),
+  role: z
+    .enum(ROLES)
+    .default('responder')
+    .describe(
+      'What this person may do in the API and web UI: viewer reads, responder acts, admin sees every team.',
+    ),
+  passwordHash: z
+    .string()
+    .superRefine((text, ctx) => {
+      const parsed = parsePasswordHash(text);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    })
+    .optional()
+    .describe(
+      'Enables password sign-in: the output of `klaxon hash-password`. Absent: OIDC only, if set up.',
+    ),
   contactMethods: z.array(contactMethod).default([]),
   notificationRules: notificationRules
     .optional()
@@ -113,6 +130,11 @@ const schedule = z.strictObject({
     .array(z.strictObject({ user: id, from: instant, to: instant }))
     .default([])
     .describe('Fixed overrides; more can be added through the API.'),
+  team: id
+    .optional()
+    .describe(
+      'Owning team: only its members (and lead) or admins may add or remove overrides. Absent: any responder.',
+    ),
 });
 
 const target = z.union([
@@ -317,6 +339,12 @@ const apiToken = z.strictObject({
   name: z.string().min(1).describe('Recorded as the actor of every change made with this token.'),
   token: z.string().min(16, 'use at least 16 characters; generate one with `openssl rand -hex 24`'),
   role: z.enum(ROLES).default('viewer'),
+  teams: z
+    .array(id)
+    .optional()
+    .describe(
+      "Team ids whose services' incidents, deployments and maintenance this token sees. Absent: all teams.",
+    ),
 });
 
 const tierPolicy = z.strictObject({
@@ -582,6 +610,56 @@ const grafana = z
     'Push deployments and incidents to Grafana as annotations (docs/deployments.md). Absent: the feature is off.',
   );
 
+const oidc = z
+  .strictObject({
+    name: z.string().min(1).default('Single sign-on').describe('Label of the sign-in button.'),
+    issuer: z
+      .url()
+      .describe('Issuer URL; its /.well-known/openid-configuration is read at the first sign-in.'),
+    clientId: z.string().min(1),
+    clientSecret: secret.describe('Use ${ENV}.'),
+    redirectUrl: z
+      .url()
+      .optional()
+      .describe('Registered at the provider. Default: server.publicUrl + /auth/oidc/callback.'),
+    scopes: z
+      .string()
+      .regex(/(^|\s)openid(\s|$)/, 'include the openid scope, e.g. "openid email profile"')
+      .default('openid email profile'),
+    allowInsecureHttp: z
+      .boolean()
+      .default(false)
+      .describe('Allow an http:// issuer (tests and local development only).'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.issuer.startsWith('http:') && !o.allowInsecureHttp)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['issuer'],
+        message: 'the issuer must use https; for a local test provider set allowInsecureHttp: true',
+      });
+  })
+  .describe(
+    'Sign-in with an OpenID Connect provider; people are matched by the email claim to users[].email.',
+  );
+
+const auth = z
+  .strictObject({
+    sessionHours: z
+      .number()
+      .positive()
+      .max(24 * 90)
+      .default(12)
+      .describe('A web sign-in lasts this long, then the person signs in again.'),
+    cookieSecure: z
+      .boolean()
+      .default(true)
+      .describe('Mark the session cookie Secure (HTTPS only). Set false only for plain-http local use.'),
+    oidc: oidc.optional(),
+  })
+  .default({ sessionHours: 12, cookieSecure: true })
+  .describe('Web sign-in: sessions, and optional OpenID Connect.');
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -606,6 +684,7 @@ export const configSchema = z
     grafana: grafana.optional(),
     integrationKeys: z.array(integrationKey).default([]),
     apiTokens: z.array(apiToken).default([]),
+    auth,
   })
   .superRefine(checkReferences);
 
@@ -616,6 +695,8 @@ export type UserConfig = KlaxonConfig['users'][number];
 export type TeamConfig = KlaxonConfig['teams'][number];
 export type IntegrationKeyConfig = KlaxonConfig['integrationKeys'][number];
 export type ApiTokenConfig = KlaxonConfig['apiTokens'][number];
+export type AuthConfig = KlaxonConfig['auth'];
+export type OidcConfig = NonNullable<AuthConfig['oidc']>;
 export type ScheduleConfig = KlaxonConfig['schedules'][number];
 export type EscalationPolicyConfig = KlaxonConfig['escalationPolicies'][number];
 export type EscalationTarget = EscalationPolicyConfig['steps'][number]['targets'][number];
@@ -639,13 +720,17 @@ type Ctx = z.RefinementCtx;
 type Draft = {
   tiers: Record<Tier, { pages: boolean; urgency: string; escalationPolicy?: string | undefined }>;
   notificationDefaults: Record<Urgency, { type: Channel }[]>;
+  server: { publicUrl?: string | undefined };
+  auth: { oidc?: { redirectUrl?: string | undefined } | undefined };
   users: {
     id: string;
+    email?: string | undefined;
     contactMethods: { type: Channel }[];
     notificationRules?: Partial<Record<Urgency, { type: Channel }[] | undefined>> | undefined;
   }[];
   schedules: {
     id: string;
+    team?: string | undefined;
     layers: { users: string[] }[];
     overrides: { user: string; from: string; to: string }[];
   }[];
@@ -658,7 +743,7 @@ type Draft = {
   teams: { id: string; members: string[]; lead?: string | undefined }[];
   services: { id: string; team: string; dependsOn: string[] }[];
   integrationKeys: { key: string; service: string; source: string; sns?: unknown }[];
-  apiTokens: { name: string; token: string }[];
+  apiTokens: { name: string; token: string; teams?: string[] | undefined }[];
   deployments: { repositories: Record<string, string>; argocdApps: Record<string, string> };
 };
 
@@ -721,6 +806,7 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
     checkRef(ctx, teams, s.team, ['services', i, 'team'], 'team');
     s.dependsOn.forEach((d, j) => checkRef(ctx, services, d, ['services', i, 'dependsOn', j], 'service'));
   });
+  checkAuth(cfg, ctx, teams);
   cfg.integrationKeys.forEach((k, i) => {
     checkRef(ctx, services, k.service, ['integrationKeys', i, 'service'], 'service');
     if (k.sns !== undefined && k.source !== 'sns') {
@@ -736,6 +822,7 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
   const schedules = new Set(cfg.schedules.map((s) => s.id));
   const policies = new Set(cfg.escalationPolicies.map((p) => p.id));
   cfg.schedules.forEach((s, i) => {
+    if (s.team) checkRef(ctx, teams, s.team, ['schedules', i, 'team'], 'team');
     s.layers.forEach((l, j) =>
       l.users.forEach((u, k) => checkRef(ctx, users, u, ['schedules', i, 'layers', j, 'users', k], 'user')),
     );
@@ -775,6 +862,34 @@ function checkReferences(cfg: Draft, ctx: Ctx): void {
       checkRef(ctx, services, service, ['deployments', section, name], 'service');
   }
   checkReachability(cfg, ctx);
+}
+
+/** Sign-in names are unique; token team scopes and the OIDC callback URL resolve. */
+function checkAuth(cfg: Draft, ctx: Ctx, teams: Set<string>): void {
+  const names = new Map<string, number>(cfg.users.map((u, i) => [u.id, i]));
+  cfg.users.forEach((u, i) => {
+    if (!u.email) return;
+    const email = u.email.toLowerCase();
+    const first = names.get(email);
+    if (first !== undefined && first !== i) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['users', i, 'email'],
+        message: `${u.email} is also the id or email of users[${first}]; sign-in names must be unique (any case)`,
+      });
+    } else names.set(email, i);
+  });
+  cfg.apiTokens.forEach((t, i) =>
+    t.teams?.forEach((team, j) => checkRef(ctx, teams, team, ['apiTokens', i, 'teams', j], 'team')),
+  );
+  if (cfg.auth.oidc && !cfg.auth.oidc.redirectUrl && !cfg.server.publicUrl) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['auth', 'oidc', 'redirectUrl'],
+      message:
+        'OIDC needs a callback URL: set server.publicUrl (the callback is <publicUrl>/auth/oidc/callback) or auth.oidc.redirectUrl',
+    });
+  }
 }
 
 /**

@@ -281,6 +281,43 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_sessions': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('via', 'text', (c) => c.notNull())
+          .addColumn('csrf_token', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('expires_at', ms, (c) => c.notNull())
+          .addColumn('last_seen_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_expiry').on('sessions').columns(['expires_at']).execute();
+        await db.schema
+          .createTable('oidc_logins')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('code_verifier', 'text', (c) => c.notNull())
+          .addColumn('nonce', 'text', (c) => c.notNull())
+          .addColumn('return_to', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('expires_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('oidc_logins_expiry').on('oidc_logins').columns(['expires_at']).execute();
+      },
+    },
+    // The live feed (GET /api/v1/stream) asks for what changed since a time, twice a second.
+    '0006_live_feed': {
+      async up(db: AnyDb) {
+        await db.schema.createIndex('incidents_updated').on('incidents').columns(['updated_at']).execute();
+        await db.schema.createIndex('incident_events_at').on('incident_events').columns(['at']).execute();
+        await db.schema
+          .createIndex('notifications_updated')
+          .on('notifications')
+          .columns(['updated_at'])
+          .execute();
+      },
+    },
   };
 }
 

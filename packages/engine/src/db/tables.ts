@@ -180,6 +180,30 @@ export interface GrafanaAnnotationsTable {
   updated_at: number;
 }
 
+export type SessionVia = 'password' | 'oidc';
+
+/** A signed-in browser. `id` is the SHA-256 of the cookie value, so a database reader cannot sign in. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  via: SessionVia;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+/** A sign-in started at the OIDC provider, finished by the callback on any replica. */
+export interface OidcLoginsTable {
+  /** SHA-256 of the `state` parameter. */
+  id: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   deployments: DeploymentsTable;
   grafana_annotations: GrafanaAnnotationsTable;
@@ -192,6 +216,8 @@ export interface Database {
   maintenance_windows: MaintenanceWindowsTable;
   heartbeats: HeartbeatsTable;
   handoff_notices: HandoffNoticesTable;
+  sessions: SessionsTable;
+  oidc_logins: OidcLoginsTable;
 }
 
 export type EscalationRow = Selectable<EscalationsTable>;
@@ -208,3 +234,4 @@ export type NewIncidentEventRow = Insertable<IncidentEventsTable>;
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type NewDeploymentRow = Insertable<DeploymentsTable>;
 export type GrafanaAnnotationRow = Selectable<GrafanaAnnotationsTable>;
+export type SessionRow = Selectable<SessionsTable>;

@@ -8,7 +8,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { annotationPolicy } from '../annotations/outbox.ts';
-import { requireRole, type Credentials } from '../http/auth.ts';
+import { requireRole, scopeServices, type Credentials } from '../http/auth.ts';
 import { zodValidatorCompiler } from '../http/zod-schema.ts';
 import {
   deploymentBody,
@@ -139,8 +139,10 @@ export function deploymentRoutes(app: FastifyInstance, deps: DeploymentRouteDeps
     },
     async (req) => {
       const q = req.query as z.output<typeof listQuery>;
+      const services = scopeServices(config, req.principal!, q.service);
+      if (services?.length === 0) return { deployments: [] };
       const deployments = await listDeployments(store, {
-        services: q.service,
+        services,
         since: q.since ? Date.parse(q.since) : undefined,
         limit: q.limit,
       });

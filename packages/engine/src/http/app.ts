@@ -2,6 +2,8 @@
  * `buildApp` assembles the HTTP API from its plugins without listening, so tests use `app.inject()`
  * and `startServer` adds the socket.
  */
+import helmet from '@fastify/helmet';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock/clock.ts';
@@ -19,6 +21,12 @@ import { analyticsRoutes } from '../analytics/routes.ts';
 import type { ProviderRegistry } from '../notifications/registry.ts';
 import { onCallRoutes } from '../schedules/routes.ts';
 import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
+import { orgRoutes } from '../org/routes.ts';
+import { IncidentFeed } from '../stream/feed.ts';
+import { streamRoutes } from '../stream/routes.ts';
+import { isUiPath, registerUi } from './ui.ts';
+import { authRoutes } from '../auth/routes.ts';
+import { SessionStore } from '../auth/sessions.ts';
 import { Credentials } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { zodToOpenApi, zodValidatorCompiler } from './zod-schema.ts';
@@ -37,6 +45,10 @@ export interface AppDeps {
   poke?: () => void;
   /** Verifies SNS messages; default: trusts only Amazon SNS hosts. Tests inject one that trusts a fake. */
   snsVerifier?: SnsVerifier;
+  /** The built web UI (`webRoot` of @klaxon/web) to serve at `/`; absent: no UI, `/` says how to build it. */
+  uiRoot?: string;
+  /** How often the live feed (`GET /api/v1/stream`) looks for changes, in ms (default 500). */
+  feedIntervalMs?: number;
 }
 
 export interface KlaxonApp {
@@ -72,10 +84,14 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
         metrics.incidentsOpened.inc({ tier: r.tier, service: items[i]!.serviceId });
     });
   });
-  const credentials = new Credentials(config);
+  const credentials = new Credentials(
+    config,
+    new SessionStore(store.db, clock, config.auth.sessionHours * 3_600_000),
+  );
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -88,6 +104,28 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: zodToOpenApi,
+  });
+
+  // Security headers for the UI and the API: the UI loads only its own scripts and talks only to this
+  // origin; no framing (clickjacking on the acknowledge button).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // The UI is also served over plain http on localhost (the demo): HSTS would only confuse that.
+    strictTransportSecurity: false,
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -104,7 +142,18 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     }
     return reply.code(apiError.status).send(apiError.toBody());
   });
+  const ui = await registerUi(app, deps.uiRoot);
   app.setNotFoundHandler((req, reply) => {
+    if (ui && isUiPath(req) && (req.headers.accept ?? '').includes('text/html')) return ui(req, reply);
+    if (!ui && req.url === '/')
+      return reply
+        .code(404)
+        .send(
+          new ApiError(
+            'route_not_found',
+            'The web UI is not built or not served by this process: run `npm run build:web` and start the engine with `klaxon serve` (or `klaxon demo`).',
+          ).toBody(),
+        );
     const e = new ApiError(
       'route_not_found',
       `No endpoint ${req.method} ${req.url.split('?')[0]}. See /api/v1/openapi.json for the API.`,
@@ -135,10 +184,17 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     clock,
     snsVerifier: deps.snsVerifier ?? new SnsVerifier(),
   });
+  authRoutes(app, { config, store, clock, credentials });
   incidentRoutes(app, { config, store, clock, credentials });
   deploymentRoutes(app, { config, store, clock, credentials });
   inboundRoutes(app, { config, store, clock, poke: deps.poke });
   analyticsRoutes(app, { config, store, clock, credentials });
+  orgRoutes(app, { config, store, clock, credentials });
+  const feed = new IncidentFeed(store.db, {
+    intervalMs: deps.feedIntervalMs,
+    onError: (err) => app.log.warn({ err }, 'live incident feed poll failed'),
+  });
+  streamRoutes(app, { config, credentials, feed });
   onCallRoutes(app, {
     config,
     store,

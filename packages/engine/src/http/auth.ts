@@ -1,8 +1,10 @@
 /**
- * Who is calling: integration keys (for ingest) and API tokens with a role (for the API), both from the
- * config. Keys are looked up by their SHA-256 so lookups take the same time whatever the guess.
+ * Who is calling: integration keys (for ingest), and for the API either an API token with a role from the
+ * config or a signed-in person's session cookie. A person's role and teams are read from the config on
+ * every request, so editing the config takes effect without signing out. Keys and tokens are looked up
+ * by their SHA-256 so lookups take the same time whatever the guess.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type {
   ApiTokenConfig,
@@ -10,14 +12,27 @@ import type {
   IntegrationSource,
   KlaxonConfig,
   Role,
+  UserConfig,
 } from '../config/schema.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 import { ApiError } from './errors.ts';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
+export const SESSION_COOKIE = 'klaxon_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface Principal {
+  /** The actor recorded on changes: the user id for people, the token name for tokens. */
   name: string;
   role: Role;
+  kind: 'user' | 'token';
+  /** For kind 'user'. */
+  userId?: string;
+  /** Team ids the principal is scoped to; null = every team (admins, tokens without `teams`). */
+  teams: string[] | null;
+  via: 'password' | 'oidc' | 'token';
+  /** For cookie sessions: what X-CSRF-Token must carry on unsafe methods. */
+  csrfToken?: string;
 }
 
 declare module 'fastify' {
@@ -28,13 +43,99 @@ declare module 'fastify' {
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** Team ids `userId` belongs to: as a member or as the lead. */
+export function teamsOf(config: Pick<KlaxonConfig, 'teams'>, userId: string): string[] {
+  return config.teams.filter((t) => t.members.includes(userId) || t.lead === userId).map((t) => t.id);
+}
+
+/** The principal for a signed-in person, from the config as it is now. */
+export function userPrincipal(
+  config: Pick<KlaxonConfig, 'teams'>,
+  user: UserConfig,
+  via: 'password' | 'oidc',
+  csrfToken?: string,
+): Principal {
+  return {
+    name: user.id,
+    role: user.role,
+    kind: 'user',
+    userId: user.id,
+    teams: user.role === 'admin' ? null : teamsOf(config, user.id),
+    via,
+    ...(csrfToken ? { csrfToken } : {}),
+  };
+}
+
+/**
+ * Service ids the principal may see and act on; null = all.
+ *
+ * @example
+ * const visible = visibleServices(config, req.principal!);
+ * const rows = visible ? incidents.filter((i) => visible.has(i.service)) : incidents;
+ */
+export function visibleServices(config: Pick<KlaxonConfig, 'services'>, p: Principal): Set<string> | null {
+  if (p.teams === null) return null;
+  const teams = new Set(p.teams);
+  return new Set(config.services.filter((s) => teams.has(s.team)).map((s) => s.id));
+}
+
+export function canSeeService(
+  config: Pick<KlaxonConfig, 'services'>,
+  p: Principal,
+  serviceId: string,
+): boolean {
+  return visibleServices(config, p)?.has(serviceId) ?? true;
+}
+
+/**
+ * The service filter for a list query: the `requested` services (and those of the `teams` asked for),
+ * narrowed to what the principal may see. undefined = no filter; an empty list = nothing to show.
+ *
+ * @example
+ * const services = scopeServices(config, req.principal!, q.service, q.team);
+ * if (services?.length === 0) return { incidents: [] };
+ */
+export function scopeServices(
+  config: Pick<KlaxonConfig, 'services'>,
+  p: Principal,
+  requested?: string[],
+  teams?: string[],
+): string[] | undefined {
+  let allowed = visibleServices(config, p);
+  if (teams?.length) {
+    const wanted = new Set(teams);
+    const ofTeams = config.services.filter((s) => wanted.has(s.team) && (allowed?.has(s.id) ?? true));
+    allowed = new Set(ofTeams.map((s) => s.id));
+  }
+  if (requested?.length) return allowed ? requested.filter((s) => allowed.has(s)) : requested;
+  return allowed ? [...allowed] : undefined;
+}
+
+/** Whether the principal may act for `team` (admins and unscoped tokens may act for any). */
+export function inTeam(p: Principal, team: string): boolean {
+  return p.teams === null || p.teams.includes(team);
+}
+
+const sameSecret = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
 export class Credentials {
+  readonly #config: KlaxonConfig;
   readonly #keys: Map<string, IntegrationKeyConfig>;
   readonly #tokens: Map<string, ApiTokenConfig>;
+  readonly #users: Map<string, UserConfig>;
+  readonly #byLogin: Map<string, UserConfig>;
+  /** Browser sessions; without a store only API tokens authenticate. */
+  readonly sessions: SessionStore | undefined;
 
-  constructor(config: Pick<KlaxonConfig, 'integrationKeys' | 'apiTokens'>) {
+  constructor(config: KlaxonConfig, sessions?: SessionStore) {
+    this.#config = config;
     this.#keys = new Map(config.integrationKeys.map((k) => [digest(k.key), k]));
     this.#tokens = new Map(config.apiTokens.map((t) => [digest(t.token), t]));
+    this.#users = new Map(config.users.map((u) => [u.id, u]));
+    this.#byLogin = new Map(config.users.flatMap((u) => (u.email ? [[u.email.toLowerCase(), u]] : [])));
+    for (const u of config.users) this.#byLogin.set(u.id, u);
+    this.sessions = sessions;
   }
 
   /** The integration key for `source`, or an ApiError saying what is wrong with it. */
@@ -58,6 +159,56 @@ export class Credentials {
   token(token: string | undefined): ApiTokenConfig | undefined {
     return token ? this.#tokens.get(digest(token)) : undefined;
   }
+
+  /** The user a sign-in name (user id, or email in any case) names. */
+  userByLogin(name: string): UserConfig | undefined {
+    return this.#byLogin.get(name) ?? this.#byLogin.get(name.toLowerCase());
+  }
+
+  /** The user with this email (any case): how an OIDC sign-in is matched. */
+  userByEmail(email: string): UserConfig | undefined {
+    const user = this.#byLogin.get(email.toLowerCase());
+    return user?.email?.toLowerCase() === email.toLowerCase() ? user : undefined;
+  }
+
+  user(id: string): UserConfig | undefined {
+    return this.#users.get(id);
+  }
+
+  /** The person behind a session cookie, or an ApiError when it is unknown, expired or orphaned. */
+  async sessionPrincipal(cookie: string): Promise<Principal> {
+    const session = await this.sessions?.find(cookie);
+    const user = session && this.user(session.userId);
+    if (!session || !user)
+      throw new ApiError('session_expired', 'Your session has expired or was ended. Sign in again.');
+    await this.sessions!.touch(cookie, session);
+    return userPrincipal(this.#config, user, session.via, session.csrfToken);
+  }
+
+  /** Who sent the request: a Bearer API token, else the session cookie. */
+  async authenticate(req: FastifyRequest): Promise<Principal> {
+    const raw = bearerToken(req);
+    if (raw) return this.#tokenPrincipal(raw);
+    const cookie = sessionCookie(req);
+    if (!cookie || !this.sessions)
+      throw new ApiError(
+        'missing_credentials',
+        'Sign in, or send Authorization: Bearer <API token> with a token from apiTokens in the config.',
+      );
+    const principal = await this.sessionPrincipal(cookie);
+    if (!SAFE_METHODS.has(req.method)) checkCsrf(req, principal);
+    return principal;
+  }
+
+  #tokenPrincipal(raw: string): Principal {
+    const token = this.token(raw);
+    if (!token)
+      throw new ApiError(
+        'invalid_credentials',
+        'The API token is not in the config. Check for typos or a rotated token.',
+      );
+    return { name: token.name, role: token.role, kind: 'token', teams: token.teams ?? null, via: 'token' };
+  }
 }
 
 export function bearerToken(req: FastifyRequest): string | undefined {
@@ -67,28 +218,34 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** A preHandler that requires an API token with at least `role`. */
+/** The session cookie's value, when the cookie plugin parsed one. */
+export function sessionCookie(req: FastifyRequest): string | undefined {
+  const cookies = req.cookies as Record<string, string | undefined> | undefined;
+  const value = cookies?.[SESSION_COOKIE];
+  return value ? value : undefined;
+}
+
+/**
+ * A cookie is sent by the browser whoever made the page, so a cookie-authenticated change must also
+ * carry the session's CSRF token, which only Klaxon's own pages can read.
+ */
+export function checkCsrf(req: FastifyRequest, principal: Principal): void {
+  const sent = req.headers['x-csrf-token'];
+  if (typeof sent !== 'string' || !principal.csrfToken || !sameSecret(sent, principal.csrfToken))
+    throw new ApiError(
+      'csrf_failed',
+      'This change needs the X-CSRF-Token header with the csrfToken from sign-in or GET /api/v1/auth/session.',
+    );
+}
+
+/** A preValidation hook that requires an API token or a signed-in person with at least `role`. */
 export function requireRole(credentials: Credentials, role: Role): preHandlerAsyncHookHandler {
   return async (req) => {
-    const raw = bearerToken(req);
-    if (!raw)
-      throw new ApiError(
-        'missing_credentials',
-        'Send Authorization: Bearer <API token> with a token from apiTokens in the config.',
-      );
-    const token = credentials.token(raw);
-    if (!token)
-      throw new ApiError(
-        'invalid_credentials',
-        'The API token is not in the config. Check for typos or a rotated token.',
-      );
-    if (ROLE_RANK[token.role] < ROLE_RANK[role]) {
-      throw new ApiError(
-        'forbidden',
-        `This needs the ${role} role; token "${token.name}" has ${token.role}.`,
-      );
+    const principal = await credentials.authenticate(req);
+    if (ROLE_RANK[principal.role] < ROLE_RANK[role]) {
+      const who = principal.kind === 'token' ? `token "${principal.name}"` : `user "${principal.name}"`;
+      throw new ApiError('forbidden', `This needs the ${role} role; ${who} has ${principal.role}.`);
     }
-    req.principal = { name: token.name, role: token.role };
-    return Promise.resolve();
+    req.principal = principal;
   };
 }

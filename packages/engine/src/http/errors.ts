@@ -24,13 +24,28 @@ export const ERROR_CODES = {
   },
   invalid_credentials: {
     status: 401,
-    hint: 'The key or token is not in the config. Check for typos or a rotated key.',
+    hint: 'The key or token is not in the config (check for typos or a rotated key), or the sign-in username or password is wrong.',
   },
   wrong_integration_source: {
     status: 403,
     hint: 'This integration key is for another source. Use a key whose source matches this endpoint.',
   },
-  forbidden: { status: 403, hint: 'Your API token role does not allow this action.' },
+  forbidden: {
+    status: 403,
+    hint: "Your role (the API token's, or the signed-in person's) does not allow this action, or the resource belongs to another team.",
+  },
+  session_expired: {
+    status: 401,
+    hint: 'The session cookie names no live session: it expired, the person signed out, or they were removed from the config. Sign in again.',
+  },
+  csrf_failed: {
+    status: 403,
+    hint: 'A change made with the session cookie needs the X-CSRF-Token header with the csrfToken from sign-in.',
+  },
+  insecure_transport: {
+    status: 400,
+    hint: 'Sign-in over plain http from another host: the browser would drop the Secure session cookie. Serve Klaxon over HTTPS (or behind a proxy that sends X-Forwarded-Proto: https), or set auth.cookieSecure: false.',
+  },
   sns_message_invalid: {
     status: 400,
     hint: 'The body is not an Amazon SNS message (JSON with Type, MessageId, TopicArn, Message, Timestamp, SignatureVersion, Signature and SigningCertURL).',
@@ -67,6 +82,7 @@ export const ERROR_CODES = {
   route_not_found: { status: 404, hint: 'No such endpoint. See /api/v1/openapi.json for the API.' },
   method_not_allowed: { status: 405, hint: 'This endpoint does not take that HTTP method.' },
   incident_resolved: { status: 409, hint: 'The incident is already resolved.' },
+  not_escalating: { status: 409, hint: 'The incident has no escalation step left to run now.' },
   payload_too_large: {
     status: 413,
     hint: 'The body is larger than server.bodyLimitBytes. Send fewer alerts per request or raise the limit.',

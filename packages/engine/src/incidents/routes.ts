@@ -6,7 +6,8 @@ import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { changesFor } from '../deployments/changes.ts';
 import { changeSchema } from '../deployments/model.ts';
-import { requireRole, type Credentials } from '../http/auth.ts';
+import { canSeeService, requireRole, scopeServices, type Credentials, type Principal } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
 import { incidentContext } from './context.ts';
 import {
   alertSchema,
@@ -20,6 +21,7 @@ import {
   acknowledgeIncident,
   addNote,
   changeOptions,
+  escalateIncident,
   getIncident,
   listIncidents,
   resolveIncident,
@@ -53,6 +55,7 @@ const listQuery = z.strictObject({
     .optional()
     .describe('Comma-separated tiers.'),
   service: csv(z.string().max(63)).optional().describe('Comma-separated service ids.'),
+  team: csv(z.string().max(63)).optional().describe("Comma-separated team ids: their services' incidents."),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.coerce
     .number()
@@ -72,6 +75,16 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
   const responder = requireRole(credentials, 'responder');
   const security = [{ bearer: [] }];
   const options = changeOptions(config);
+  /** Another team's incident is answered exactly like a missing one, so ids do not leak. */
+  const notFound = (id: number) => new ApiError('not_found', `Incident ${id} does not exist.`);
+  const checkVisible = async (id: number, principal: Principal) => {
+    const row = await store.db
+      .selectFrom('incidents')
+      .select('service_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row && !canSeeService(config, principal, row.service_id)) throw notFound(id);
+  };
 
   app.get(
     '/api/v1/incidents',
@@ -89,10 +102,12 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     },
     async (req) => {
       const q = req.query as z.output<typeof listQuery>;
+      const services = scopeServices(config, req.principal!, q.service, q.team);
+      if (services?.length === 0) return { incidents: [], nextBefore: null };
       const incidents = await listIncidents(store, {
         states: q.state,
         tiers: q.tier,
-        services: q.service,
+        services,
         limit: q.limit,
         before: q.before,
       });
@@ -128,8 +143,10 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
       preValidation: viewer,
     },
     async (req) => {
-      const detail = await getIncident(store, (req.params as z.output<typeof idParams>).id);
+      const { id } = req.params as z.output<typeof idParams>;
+      const detail = await getIncident(store, id);
       const { incident } = detail;
+      if (!canSeeService(config, req.principal!, incident.service)) throw notFound(id);
       const changes =
         (
           await changesFor(store.db, config, [
@@ -152,18 +169,19 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
         schema: { summary, tags: ['incidents'], security, params: idParams, response: { 200: incidentOnly } },
         preValidation: responder,
       },
-      async (req) => ({
-        incident: await run(
-          store,
-          (req.params as z.output<typeof idParams>).id,
-          req.principal!.name,
-          clock.now().getTime(),
-          options,
-        ),
-      }),
+      async (req) => {
+        const { id } = req.params as z.output<typeof idParams>;
+        await checkVisible(id, req.principal!);
+        return { incident: await run(store, id, req.principal!.name, clock.now().getTime(), options) };
+      },
     );
   action('acknowledge', 'Acknowledge an incident (stops its escalation)', acknowledgeIncident);
   action('resolve', 'Resolve an incident and its firing alerts', resolveIncident);
+  action(
+    'escalate',
+    "Escalate now: the escalation's next step fires at once instead of after its delay",
+    escalateIncident,
+  );
 
   app.post(
     '/api/v1/incidents/:id/notes',
@@ -181,6 +199,7 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     async (req, reply) => {
       const { id } = req.params as z.output<typeof idParams>;
       const { text } = req.body as z.output<typeof noteBody>;
+      await checkVisible(id, req.principal!);
       const event = await addNote(store, id, req.principal!.name, text, clock.now().getTime());
       return reply.code(201).send({ event });
     },

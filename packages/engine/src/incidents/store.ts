@@ -186,3 +186,48 @@ export async function addNote(
 ): Promise<EventDto> {
   return withIncident(store, id, (trx) => addEvent(trx, id, now, 'note', actor, text));
 }
+
+/**
+ * "Escalate now": the next step of a triggered incident's escalation fires at the next engine tick
+ * instead of after its delay. The escalation module does the paging, exactly as for a timed step.
+ */
+export async function escalateIncident(
+  store: KlaxonDatabase,
+  id: number,
+  actor: string,
+  now: number,
+): Promise<IncidentDto> {
+  return withIncident(store, id, async (trx, row) => {
+    if (row.state !== 'triggered')
+      throw new ApiError(
+        'not_escalating',
+        `Incident ${id} is ${row.state}; only a triggered incident can be escalated.`,
+      );
+    const escalation = await trx
+      .selectFrom('escalations')
+      .selectAll()
+      .where('incident_id', '=', id)
+      .executeTakeFirst();
+    if (!escalation || escalation.state !== 'active' || escalation.next_at === null)
+      throw new ApiError(
+        'not_escalating',
+        `Incident ${id} has no escalation step left to run (its tier does not page, or every step has run). Page someone directly or add a note.`,
+      );
+    await trx
+      .updateTable('escalations')
+      .set({ next_at: now, updated_at: now })
+      .where('incident_id', '=', id)
+      .execute();
+    await addEvent(trx, id, now, 'escalation.manual', actor, `Escalated now by ${actor}`, {
+      step: escalation.step_index,
+      wasDueAt: escalation.next_at,
+    });
+    const updated = await trx
+      .updateTable('incidents')
+      .set({ updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toIncidentDto(updated);
+  });
+}

@@ -8,7 +8,14 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { requireRole, type Credentials } from '../http/auth.ts';
+import {
+  canSeeService,
+  inTeam,
+  requireRole,
+  visibleServices,
+  type Credentials,
+  type Principal,
+} from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
 import { toICal, type CalendarEntry } from './ical.ts';
@@ -52,6 +59,15 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         `No schedule "${id}". Known: ${[...directory.schedules.keys()].join(', ')}.`,
       );
     return spec;
+  };
+  /** A schedule with a team: only that team's members (and lead) or admins may change its overrides. */
+  const checkScheduleTeam = (id: string, p: Principal) => {
+    const team = config.schedules.find((s) => s.id === id)?.team;
+    if (team && !inTeam(p, team))
+      throw new ApiError(
+        'forbidden',
+        `Schedule "${id}" belongs to team "${team}"; only its members or an admin may change its overrides.`,
+      );
   };
   const shiftsOf = async (id: string, from: number, to: number) =>
     scheduleShifts(
@@ -310,6 +326,7 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
     async (req, reply) => {
       const { id } = req.params as z.output<typeof scheduleParams>;
       schedule(id);
+      checkScheduleTeam(id, req.principal!);
       const body = req.body as z.output<typeof overrideBody>;
       if (!config.users.some((u) => u.id === body.user))
         throw new ApiError('invalid_payload', `No user "${body.user}"; use an id from users in the config.`);
@@ -353,6 +370,7 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
     },
     async (req, reply) => {
       const p = req.params as z.output<typeof overrideParams>;
+      checkScheduleTeam(p.id, req.principal!);
       const res = await store.db
         .deleteFrom('schedule_overrides')
         .where('id', '=', p.overrideId)
@@ -367,15 +385,68 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
   app.get(
     '/api/v1/escalation-policies',
     {
-      schema: { summary: 'Escalation policies and which tiers use them', tags: ['on-call'], security },
+      schema: {
+        summary: 'Escalation policies, which tiers use them, and whom each step pages now',
+        tags: ['on-call'],
+        security,
+      },
       preValidation: viewer,
     },
-    () => ({
-      policies: config.escalationPolicies.map((p) => ({
-        ...p,
-        tiers: (['T1', 'T2', 'T3'] as const).filter((t) => config.tiers[t].escalationPolicy === p.id),
-      })),
-    }),
+    async () => {
+      const now = clock.now().getTime();
+      const overrides = await directory.overrides(store.db, now, now + 1);
+      return {
+        policies: config.escalationPolicies.map((p) => ({
+          ...p,
+          // Who each step would page right now: step 1 is the primary, step 2 the backup, and so on.
+          steps: p.steps.map((step) => ({
+            ...step,
+            now: [
+              ...new Set(directory.resolveTargets(step.targets, now, overrides).flatMap((r) => r.userIds)),
+            ],
+          })),
+          tiers: (['T1', 'T2', 'T3'] as const).filter((t) => config.tiers[t].escalationPolicy === p.id),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/schedules/:id/overrides',
+    {
+      schema: {
+        summary: 'Overrides on a schedule that overlap a range (default: from now, the next 28 days)',
+        tags: ['on-call'],
+        security,
+        params: scheduleParams,
+        querystring: range,
+        response: { 200: z.object({ overrides: z.array(overrideSchema) }) },
+      },
+      preValidation: viewer,
+    },
+    async (req) => {
+      const { id } = req.params as z.output<typeof scheduleParams>;
+      schedule(id);
+      const [from, to] = parseRange(req.query as z.output<typeof range>, clock.now().getTime(), 28);
+      const rows = await store.db
+        .selectFrom('schedule_overrides')
+        .selectAll()
+        .where('schedule_id', '=', id)
+        .where('ends_at', '>', from)
+        .where('starts_at', '<', to)
+        .orderBy('starts_at')
+        .execute();
+      return {
+        overrides: rows.map((r) => ({
+          id: r.id,
+          schedule: id,
+          user: r.user_id,
+          from: iso(r.starts_at),
+          to: iso(r.ends_at),
+          createdBy: r.created_by,
+        })),
+      };
+    },
   );
 
   const windowBody = z.strictObject({
@@ -403,7 +474,8 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
       },
       preValidation: viewer,
     },
-    async () => {
+    async (req) => {
+      const visible = visibleServices(config, req.principal!);
       const rows = await store.db
         .selectFrom('maintenance_windows')
         .selectAll()
@@ -411,14 +483,16 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         .orderBy('starts_at')
         .execute();
       return {
-        windows: rows.map((r) => ({
-          id: r.id,
-          service: r.service_id,
-          from: iso(r.starts_at),
-          to: iso(r.ends_at),
-          reason: r.reason,
-          createdBy: r.created_by,
-        })),
+        windows: rows
+          .filter((r) => !visible || visible.has(r.service_id))
+          .map((r) => ({
+            id: r.id,
+            service: r.service_id,
+            from: iso(r.starts_at),
+            to: iso(r.ends_at),
+            reason: r.reason,
+            createdBy: r.created_by,
+          })),
       };
     },
   );
@@ -436,7 +510,11 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
     },
     async (req, reply) => {
       const body = req.body as z.output<typeof windowBody>;
-      if (!config.services.some((s) => s.id === body.service))
+      // Another team's service is answered like an unknown one.
+      if (
+        !config.services.some((s) => s.id === body.service) ||
+        !canSeeService(config, req.principal!, body.service)
+      )
         throw new ApiError(
           'invalid_payload',
           `No service "${body.service}"; use an id from services in the config.`,
@@ -479,6 +557,13 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
     async (req, reply) => {
       const { id } = req.params as z.output<typeof windowParams>;
       const now = clock.now().getTime();
+      const window = await store.db
+        .selectFrom('maintenance_windows')
+        .select('service_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (window && !canSeeService(config, req.principal!, window.service_id))
+        throw new ApiError('not_found', `No open maintenance window ${id}.`);
       const res = await store.db
         .updateTable('maintenance_windows')
         .set({ ends_at: now })

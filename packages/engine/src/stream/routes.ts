@@ -1,0 +1,71 @@
+/**
+ * `GET /api/v1/stream`: server-sent events for the web UI. Each `incident` event carries the incident
+ * as the list returns it, whenever it, its timeline or its notifications change; only incidents the
+ * caller may see are sent. A comment line every 15 s keeps proxies from closing the connection.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { KlaxonConfig } from '../config/schema.ts';
+import { requireRole, visibleServices, type Credentials } from '../http/auth.ts';
+import type { IncidentFeed } from './feed.ts';
+
+export interface StreamRouteDeps {
+  config: KlaxonConfig;
+  credentials: Credentials;
+  feed: IncidentFeed;
+  /** Milliseconds between keep-alive comments. */
+  pingMs?: number;
+}
+
+export function streamRoutes(app: FastifyInstance, deps: StreamRouteDeps): void {
+  const open = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of open) end();
+    done();
+  });
+
+  app.get(
+    '/api/v1/stream',
+    {
+      schema: {
+        summary: 'Live incident changes as server-sent events (event: incident, data: the incident)',
+        tags: ['incidents'],
+        security: [{ bearer: [] }],
+      },
+      preValidation: requireRole(deps.credentials, 'viewer'),
+    },
+    async (req, reply) => {
+      const visible = visibleServices(deps.config, req.principal!);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      let ended = false;
+      const ping = setInterval(() => res.write(': ping\n\n'), deps.pingMs ?? 15_000);
+      const unsubscribe = deps.feed.subscribe((incidents) => {
+        for (const incident of incidents) {
+          if (visible && !visible.has(incident.service)) continue;
+          res.write(
+            `event: incident\nid: ${incident.id}-${incident.updatedAt}\ndata: ${JSON.stringify(incident)}\n\n`,
+          );
+        }
+      });
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        clearInterval(ping);
+        unsubscribe();
+        open.delete(end);
+        res.end();
+      };
+      open.add(end);
+      req.raw.on('close', end);
+      await deps.feed.ready();
+      // Only now does the feed know where "now" is: everything after this comment reaches the client.
+      if (!ended) res.write('retry: 2000\n: connected\n\n');
+    },
+  );
+}

@@ -1,0 +1,189 @@
+/** Overrides: the form to put someone on call for a while, and the list of overrides with delete. */
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { api, messageOf } from '../api.ts';
+import type { Schedule, User } from '../api.ts';
+import type { NameOf } from '../oncall/people.ts';
+import { ErrorBanner } from '../ui/components.tsx';
+import { formatDateTime, toLocalInput } from '../ui/time.ts';
+import type { ScheduleData } from './schedules.tsx';
+
+function nextHour(): Date {
+  const d = new Date();
+  d.setMinutes(0, 0, 0);
+  d.setHours(d.getHours() + 1);
+  return d;
+}
+
+interface FormProps {
+  schedules: Schedule[];
+  users: User[];
+  onCreated: () => void;
+}
+
+export function OverrideForm({ schedules, users, onCreated }: FormProps) {
+  const [schedule, setSchedule] = useState(schedules[0]?.id ?? '');
+  const [user, setUser] = useState('');
+  const [from, setFrom] = useState(() => toLocalInput(nextHour()));
+  const [to, setTo] = useState(() => toLocalInput(new Date(nextHour().getTime() + 8 * 3600_000)));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    const start = new Date(from);
+    const end = new Date(to);
+    if (!user) return setError('Choose who takes the shift.');
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return setError('Enter both times.');
+    if (end <= start) return setError('The end must be after the start.');
+    setBusy(true);
+    api.createOverride(schedule, { user, from: start.toISOString(), to: end.toISOString() }).then(
+      () => {
+        setBusy(false);
+        setDone(`Override added to ${schedules.find((s) => s.id === schedule)?.name ?? schedule}.`);
+        onCreated();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(messageOf(err));
+      },
+    );
+  };
+
+  return (
+    <form className="card override-form" onSubmit={onSubmit} aria-labelledby="ovr-h">
+      <h2 id="ovr-h">Add an override</h2>
+      <div className="form-row">
+        <label>
+          Schedule
+          <select
+            data-testid="override-schedule"
+            value={schedule}
+            onChange={(e) => setSchedule(e.target.value)}
+          >
+            {schedules.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Who
+          <select data-testid="override-user" value={user} onChange={(e) => setUser(e.target.value)} required>
+            <option value="">Choose a person…</option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name} ({u.id})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input
+            type="datetime-local"
+            data-testid="override-from"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          To
+          <input
+            type="datetime-local"
+            data-testid="override-to"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            required
+          />
+        </label>
+        <button type="submit" className="primary big" data-testid="override-submit" disabled={busy}>
+          {busy ? 'Adding…' : 'Add override'}
+        </button>
+      </div>
+      <ErrorBanner message={error} testId="override-error" />
+      {done ? (
+        <p className="ok" role="status">
+          {done}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+interface ListProps {
+  schedules: ScheduleData[];
+  nameOf: NameOf;
+  canEdit: boolean;
+  onDeleted: () => void;
+}
+
+export function OverrideList({ schedules, nameOf, canEdit, onDeleted }: ListProps) {
+  const [error, setError] = useState<string | null>(null);
+  const rows = schedules
+    .flatMap((s) =>
+      s.overrides.map((o) => ({ ...o, scheduleName: s.schedule.name, scheduleId: s.schedule.id })),
+    )
+    .sort((a, b) => a.from.localeCompare(b.from));
+
+  const remove = (scheduleId: string, id: number | string) => {
+    setError(null);
+    api.deleteOverride(scheduleId, id).then(onDeleted, (err: unknown) => setError(messageOf(err)));
+  };
+
+  return (
+    <section className="card" aria-labelledby="ovl-h">
+      <h2 id="ovl-h">Overrides in these weeks</h2>
+      <ErrorBanner message={error} />
+      {rows.length === 0 ? (
+        <p className="muted">No overrides.</p>
+      ) : (
+        <table className="stack-table">
+          <thead>
+            <tr>
+              <th>Schedule</th>
+              <th>Who</th>
+              <th>From</th>
+              <th>To</th>
+              <th>Added by</th>
+              {canEdit ? <th aria-label="Actions" /> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((o) => (
+              <tr
+                key={`${o.scheduleId}-${o.id}`}
+                data-testid="override-row"
+                data-user={o.user}
+                data-schedule={o.scheduleId}
+              >
+                <td data-label="Schedule">{o.scheduleName}</td>
+                <td data-label="Who">{nameOf(o.user)}</td>
+                <td data-label="From">{formatDateTime(o.from)}</td>
+                <td data-label="To">{formatDateTime(o.to)}</td>
+                <td data-label="Added by">{o.createdBy}</td>
+                {canEdit ? (
+                  <td data-label="">
+                    <button
+                      type="button"
+                      className="danger"
+                      data-testid="override-delete"
+                      onClick={() => remove(o.scheduleId, o.id)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

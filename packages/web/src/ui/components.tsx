@@ -1,0 +1,88 @@
+/** The shared pieces of every page: tier and state badges, times, errors, links out. */
+import type { ReactNode } from 'react';
+import type { IncidentState, Tier } from '../api.ts';
+import { useNow } from './hooks.ts';
+import { formatDateTime, formatRelative } from './time.ts';
+
+const TIER_LABEL: Record<Tier, string> = { T1: 'T1 · critical', T2: 'T2 · warning', T3: 'T3 · info' };
+
+export function TierBadge({ tier, testId }: { tier: Tier; testId?: string }) {
+  return (
+    <span className={`badge tier tier-${tier}`} data-testid={testId} title={TIER_LABEL[tier]}>
+      {tier}
+    </span>
+  );
+}
+
+const STATE_ICON: Record<IncidentState, string> = { triggered: '●', acknowledged: '◐', resolved: '✓' };
+
+export function StateBadge({ state, testId }: { state: IncidentState; testId?: string }) {
+  return (
+    <span className={`badge state state-${state}`} data-testid={testId}>
+      <span aria-hidden="true">{STATE_ICON[state]} </span>
+      {state}
+    </span>
+  );
+}
+
+/** A time as "3 min ago", with the full local time beside it (or as its tooltip when `compact`). */
+export function When({ at, compact = false }: { at: string | null; compact?: boolean }) {
+  const now = useNow();
+  if (!at) return <span className="muted">—</span>;
+  const full = formatDateTime(at);
+  if (compact) {
+    return (
+      <time dateTime={at} title={full}>
+        {formatRelative(at, now)}
+      </time>
+    );
+  }
+  return (
+    <time dateTime={at} title={at}>
+      {full} <span className="muted">({formatRelative(at, now)})</span>
+    </time>
+  );
+}
+
+export function ErrorBanner({ message, testId }: { message: string | null; testId?: string }) {
+  if (!message) return null;
+  return (
+    <p className="error" role="alert" data-testid={testId}>
+      {message}
+    </p>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted loading" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children ? <div className="page-header-tools">{children}</div> : null}
+    </div>
+  );
+}
+
+/** A link out of Klaxon (Grafana, logs, runbooks): new tab, no referrer leak of the opener. */
+export function ExternalLink({
+  href,
+  children,
+  testId,
+}: {
+  href: string;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" data-testid={testId}>
+      {children}
+    </a>
+  );
+}
