@@ -37,18 +37,15 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRouteDeps): void 
       const visible = visibleServices(deps.config, req.principal!);
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
       let ended = false;
-      const ping = setInterval(() => res.write(': ping\n\n'), deps.pingMs ?? 15_000);
+      // Changes reported before the response head is out wait here, so none is lost or sent early.
+      let pending: string[] | null = [];
+      const send = (chunk: string) => (pending ? pending.push(chunk) : res.write(chunk));
+      const ping = setInterval(() => send(': ping\n\n'), deps.pingMs ?? 15_000);
       const unsubscribe = deps.feed.subscribe((incidents) => {
         for (const incident of incidents) {
           if (visible && !visible.has(incident.service)) continue;
-          res.write(
+          send(
             `event: incident\nid: ${incident.id}-${incident.updatedAt}\ndata: ${JSON.stringify(incident)}\n\n`,
           );
         }
@@ -63,9 +60,18 @@ export function streamRoutes(app: FastifyInstance, deps: StreamRouteDeps): void 
       };
       open.add(end);
       req.raw.on('close', end);
+      // The head goes out only once the feed knows where "now" is, so a client that sees the stream open
+      // (EventSource's onopen) gets every change made after that moment.
       await deps.feed.ready();
-      // Only now does the feed know where "now" is: everything after this comment reaches the client.
-      if (!ended) res.write('retry: 2000\n: connected\n\n');
+      if (ended) return;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 2000\n: connected\n\n' + pending.join(''));
+      pending = null;
     },
   );
 }

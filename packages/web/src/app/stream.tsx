@@ -12,6 +12,8 @@ type Listener = (incident: Incident) => void;
 
 interface StreamValue {
   status: StreamStatus;
+  /** How many times the stream has come back after a drop: changes made meanwhile were not streamed. */
+  reconnects: number;
   subscribe: (listener: Listener) => () => void;
 }
 
@@ -19,6 +21,7 @@ const StreamContext = createContext<StreamValue | null>(null);
 
 export function StreamProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<StreamStatus>('connecting');
+  const [reconnects, setReconnects] = useState(0);
   const listeners = useRef(new Set<Listener>());
 
   useEffect(() => {
@@ -26,12 +29,15 @@ export function StreamProvider({ children }: { children: ReactNode }) {
     let retry: ReturnType<typeof setTimeout> | null = null;
     let delay = 1000;
     let stopped = false;
+    let opened = false;
 
     const open = () => {
       source = new EventSource('/api/v1/stream', { withCredentials: true });
       source.onopen = () => {
         delay = 1000;
         setStatus('live');
+        if (opened) setReconnects((n) => n + 1);
+        opened = true;
       };
       source.addEventListener('incident', (e: MessageEvent<string>) => {
         let incident: Incident;
@@ -65,7 +71,10 @@ export function StreamProvider({ children }: { children: ReactNode }) {
       listeners.current.delete(listener);
     };
   }, []);
-  const value = useMemo<StreamValue>(() => ({ status, subscribe }), [status, subscribe]);
+  const value = useMemo<StreamValue>(
+    () => ({ status, reconnects, subscribe }),
+    [status, reconnects, subscribe],
+  );
   return <StreamContext value={value}>{children}</StreamContext>;
 }
 
@@ -80,6 +89,11 @@ export function useStreamStatus(): StreamStatus {
 }
 
 /** Calls `onIncident` for every incident event while mounted (always the latest callback). */
+/** Changes after each reconnection: pages reload what they show when it changes. */
+export function useReconnects(): number {
+  return useStream().reconnects;
+}
+
 export function useIncidentEvents(onIncident: Listener): void {
   const { subscribe } = useStream();
   const ref = useRef(onIncident);

@@ -9,7 +9,7 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, messageOf } from '../api.ts';
 import type { IncidentDetail } from '../api.ts';
 import { useCan } from '../app/session.tsx';
-import { useIncidentEvents } from '../app/stream.tsx';
+import { useIncidentEvents, useReconnects } from '../app/stream.tsx';
 import { ErrorBanner, Loading, StateBadge, TierBadge, When } from '../ui/components.tsx';
 import { Alerts, Changes, DeepLinks, EscalationStatus, Notifications, Timeline } from './sections.tsx';
 
@@ -56,6 +56,15 @@ export function IncidentDetailPage() {
     },
     [],
   );
+  // After the live stream comes back from a drop, reload: changes made meanwhile were not streamed.
+  const reconnects = useReconnects();
+  const seen = useRef(reconnects);
+  useEffect(() => {
+    if (seen.current === reconnects) return;
+    seen.current = reconnects;
+    fetchDetail();
+  }, [reconnects, fetchDetail]);
+
   useIncidentEvents((incident) => {
     if (String(incident.id) !== id) return;
     if (pending.current) clearTimeout(pending.current);

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, messageOf, STATES, TIERS } from '../api.ts';
 import type { Incident, Service, Team } from '../api.ts';
-import { LiveStatus, useIncidentEvents } from '../app/stream.tsx';
+import { LiveStatus, useIncidentEvents, useReconnects } from '../app/stream.tsx';
 import { ErrorBanner, Loading, PageHeader, StateBadge, TierBadge, When } from '../ui/components.tsx';
 import { FILTER_KEYS, filtersFrom, matches, mergeIncident } from './filters.ts';
 import type { IncidentFilters } from './filters.ts';
@@ -38,6 +38,8 @@ export function IncidentListPage() {
   }, []);
 
   const pending = useRef<Incident[]>([]);
+  // After the live stream drops and comes back, reload: changes made meanwhile were not streamed.
+  const reconnects = useReconnects();
   useEffect(() => {
     const ctrl = new AbortController();
     pending.current = [];
@@ -58,7 +60,7 @@ export function IncidentListPage() {
     );
     return () => ctrl.abort();
     // `filters` is what `key` spells out.
-  }, [key]);
+  }, [key, reconnects]);
 
   const teamOf = useMemo(
     () => (services ? new Map(services.map((s) => [s.id, s.team] as const)) : null),
