@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Klaxon's tests and demo run for real: PostgreSQL (store tests, HA),
-# Prometheus with promtool, and Alertmanager with amtool. Debian 12, as root. Safe to run again.
+# Prometheus with promtool, Alertmanager with amtool, and Chromium (the web UI tests drive it with
+# playwright-core). Debian 12, as root. Safe to run again.
 set -euo pipefail
 
 # Node.js is not a Debian package we can use (Debian 12's nodejs is 18): check it and say how to get it.
@@ -12,7 +13,7 @@ if ((node_major < 20)); then
   exit 1
 fi
 
-packages=(postgresql prometheus prometheus-alertmanager openssl)
+packages=(postgresql prometheus prometheus-alertmanager openssl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

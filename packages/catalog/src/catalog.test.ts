@@ -61,7 +61,8 @@ describe('the seed catalog', () => {
         { cwd: join(build.outDir, 'tests'), encoding: 'utf8' },
       );
       expect(run.status, run.stdout + run.stderr).toBe(0);
-    });
+      // promtool runs about a hundred rule tests: ~20 s alone, longer while the other worker is busy.
+    }, 120_000);
 
     it('fails a generated test when a rule drifts from its threshold', () => {
       const file = build.ruleFiles.find((f) => f.endsWith('kafka.rules.yml'))!;

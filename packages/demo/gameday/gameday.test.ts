@@ -238,8 +238,52 @@ describe.skipIf(!present)('game days', () => {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const start = now();
+    // The web UI: the printed URL and sign-in work, and the scenario's incidents arrive on its live
+    // stream as they open.
+    while (!/Web UI\s+http/.test(out) && child.exitCode === null && now() - start < 120_000)
+      await new Promise((r) => setTimeout(r, 250));
+    const ui = /Web UI\s+(http:\/\/localhost:\d+)\/\s+\(sign in: (\w+) \/ (\S+) \(responder\)/.exec(out);
+    expect(ui, out).not.toBeNull();
+    const [, uiUrl, user, password] = ui!;
+    expect(await (await fetch(`${uiUrl}/`, { headers: { accept: 'text/html' } })).text()).toContain(
+      '<div id="root">',
+    );
+    const login = await fetch(`${uiUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user, password }),
+    });
+    expect(login.status, await login.clone().text()).toBe(200);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const live: { service: string; tier: string }[] = [];
+    const stream = new AbortController();
+    const streamed = fetch(`${uiUrl}/api/v1/stream`, { headers: { cookie }, signal: stream.signal })
+      .then(async (res) => {
+        const decoder = new TextDecoder();
+        let buf = '';
+        for await (const chunk of res.body!) {
+          buf += decoder.decode(chunk as Uint8Array, { stream: true });
+          let end: number;
+          while ((end = buf.indexOf('\n\n')) >= 0) {
+            const frame = buf.slice(0, end);
+            buf = buf.slice(end + 2);
+            const data = /^data: (.*)$/m.exec(frame);
+            if (frame.startsWith('event: incident') && data) live.push(JSON.parse(data[1]!));
+          }
+        }
+      })
+      .catch(() => {});
     while (!out.includes('Still running') && child.exitCode === null && now() - start < 180_000)
       await new Promise((r) => setTimeout(r, 250));
+    stream.abort();
+    await streamed;
+    expect(
+      live.filter((i) => i.tier === 'T1' && i.service !== 'monitoring').length,
+      "the demo's T1 incident reached the UI's live stream",
+    ).toBeGreaterThan(0);
     const elapsed = now() - start;
     child.kill('SIGINT');
     const code = await exited;

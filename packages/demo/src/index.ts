@@ -6,6 +6,7 @@ export {
   startStack,
   prepareHistory,
   DEFAULT_SEED,
+  DEMO_SIGN_INS,
   type Stack,
   type StackOptions,
   type History,

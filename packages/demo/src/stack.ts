@@ -22,6 +22,7 @@ import {
   type RunningServer,
 } from '@klaxon/engine';
 import { Platform, startSimServer } from '@klaxon/sim';
+import { webRoot } from '@klaxon/web';
 import { backfill, seriesBlocks } from './backfill.ts';
 import { prometheusConfig, startAlertmanager, startPrometheus, type RunningService } from './monitoring.ts';
 import { compressEngineConfig, DEMO_TIME_FACTOR, intervalSeconds } from './profile.ts';
@@ -90,7 +91,8 @@ export interface Stack {
   engine: RunningServer;
   prometheus: RunningService;
   alertmanager: RunningService;
-  urls: { engine: string; prometheus: string; alertmanager: string; sim: string };
+  /** `ui` is the web UI on localhost (browsers accept its secure session cookie over plain http there). */
+  urls: { engine: string; ui: string; prometheus: string; alertmanager: string; sim: string };
   outbox: string;
   tokens: { viewer: string; responder: string };
   stop(): Promise<void>;
@@ -101,6 +103,16 @@ function token(config: KlaxonConfig, role: string): string {
   if (!t) throw new Error(`the demo needs an API token with role ${role} in the engine configuration`);
   return t.token;
 }
+
+/**
+ * The people who can sign in to the demo's web UI, with the password examples/klaxon.yaml holds a hash
+ * of. A demo convenience: a real deployment generates its own hashes (`klaxon hash-password`).
+ */
+export const DEMO_SIGN_INS = [
+  { user: 'alice', password: 'klaxon-demo', role: 'responder', note: 'on the primary rotation' },
+  { user: 'erin', password: 'klaxon-demo', role: 'admin', note: 'the engineering lead' },
+  { user: 'sam', password: 'klaxon-demo', role: 'viewer', note: 'support, read-only' },
+] as const;
 
 export async function startStack(o: StackOptions): Promise<Stack> {
   const say = o.onProgress ?? (() => {});
@@ -117,6 +129,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     freePort(),
   ]);
   const engineUrl = `http://127.0.0.1:${enginePort}`;
+  const uiUrl = `http://localhost:${enginePort}`;
   const promUrl = `http://127.0.0.1:${promPort}`;
   const amUrl = `http://127.0.0.1:${amPort}`;
   const outbox = join(o.workDir, 'outbox.jsonl');
@@ -124,7 +137,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
   const loaded = loadConfigFile(o.configFile, { ...process.env, KLAXON_OUTBOX: outbox });
   const config = compressEngineConfig(loaded, factor);
-  config.server = { ...config.server, publicUrl: engineUrl };
+  // Links in messages open the UI, so they use its host (the session cookie belongs to localhost).
+  config.server = { ...config.server, publicUrl: uiUrl };
   config.links = { ...config.links, alertmanagerUrl: amUrl };
   const amKey = config.integrationKeys.find((k) => k.source === 'alertmanager');
   if (!amKey) throw new Error(`${o.configFile}: the demo needs an integration key with source: alertmanager`);
@@ -220,6 +234,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       port: enginePort,
       host: '127.0.0.1',
       logger: false,
+      uiRoot: webRoot,
     });
     stopping.push(() => engine.close());
 
@@ -242,7 +257,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       engine,
       prometheus,
       alertmanager,
-      urls: { engine: engineUrl, prometheus: promUrl, alertmanager: amUrl, sim: sim.url },
+      urls: { engine: engineUrl, ui: uiUrl, prometheus: promUrl, alertmanager: amUrl, sim: sim.url },
       outbox,
       tokens: { viewer: token(config, 'viewer'), responder: token(config, 'responder') },
       stop,

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   DEFAULT_SEED,
+  DEMO_SIGN_INS,
   DEMO_TIME_FACTOR,
   describeFailures,
   killAll,
@@ -156,7 +157,8 @@ Ctrl-C stops every process the demo started.`,
       log(`
   Prometheus    ${stack.urls.prometheus}/alerts
   Alertmanager  ${stack.urls.alertmanager}
-  Klaxon        ${stack.urls.engine}/api/v1/incidents   (viewer token: ${stack.tokens.viewer})
+  Web UI        ${stack.urls.ui}/   (sign in: ${DEMO_SIGN_INS.map((s) => `${s.user} / ${s.password} (${s.role})`).join(', ')})
+  Klaxon API    ${stack.urls.engine}/api/v1/incidents   (viewer token: ${stack.tokens.viewer})
   Simulator     ${stack.urls.sim}
   Outbox        ${stack.outbox}   (tail -f it: every call, SMS, push and Slack message)
 

@@ -1,6 +1,7 @@
 /** `klaxon serve`: runs the engine until SIGINT or SIGTERM. */
 import type { Command } from 'commander';
 import { databaseOptionsFrom, loadConfigFile, startServer } from '@klaxon/engine';
+import { isWebBuilt, webRoot } from '@klaxon/web';
 import { parsePort } from './options.ts';
 
 export function registerServe(program: Command): void {
@@ -29,7 +30,10 @@ export function registerServe(program: Command): void {
         port: opts.port,
         host: opts.host,
         logger: { level: opts.logLevel },
+        uiRoot: webRoot,
       });
+      if (!isWebBuilt())
+        server.app.log.warn(`the web UI is not built (${webRoot}): run \`npm run build:web\`, then restart`);
       const where = database.dialect === 'sqlite' ? `SQLite ${database.path}` : 'PostgreSQL';
       server.app.log.info(`klaxon engine listening on ${server.url} (${where})`);
       const shutdown = (signal: string) => {
