@@ -56,6 +56,7 @@ function configYaml(enginePort: number, oidcPort: number, outbox: string, hash: 
   return `
 server: { publicUrl: 'http://localhost:${enginePort}' }
 auth:
+  loginAttemptsPerMinute: 100 # this test signs in a dozen times a minute from one address
   oidc:
     name: Acme SSO
     issuer: 'http://localhost:${oidcPort}'

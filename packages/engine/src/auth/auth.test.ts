@@ -161,6 +161,25 @@ describe('sign-in and sessions', () => {
     expect(await t.store.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
   });
 
+  it('limits password attempts per client address (auth.loginAttemptsPerMinute)', async () => {
+    const b = browser(t);
+    const attempt = (remoteAddress: string) =>
+      b.request(
+        'POST',
+        '/api/v1/auth/login',
+        { username: 'alice', password: 'guess' },
+        { remoteAddress, headers: { 'x-forwarded-proto': 'https' } },
+      );
+    for (let i = 0; i < 10; i++) expect((await attempt('10.0.0.7')).statusCode).toBe(401);
+    const limited = await attempt('10.0.0.7');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toMatchObject({
+      code: 'too_many_attempts',
+      message: expect.stringContaining('at most 10 a minute'),
+    });
+    expect((await attempt('10.0.0.8')).statusCode, 'another address is not limited').toBe(401);
+  });
+
   it('does the same scrypt work for an unknown user as for a real one', async () => {
     const time = async (name: string) => {
       const start = performance.now();
@@ -402,6 +421,15 @@ describe('team scoping', () => {
       'game-api',
       'kafka',
     ]);
+    const foreign = await as(TOKENS.platform, 'POST', '/api/v1/deployments', {
+      service: 'game-api',
+      version: 'v2',
+      environment: 'prod',
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.message).toContain('No service "game-api" among the services you may act on');
+    const own = { service: 'kafka', version: 'v2', environment: 'prod' };
+    expect((await as(TOKENS.platform, 'POST', '/api/v1/deployments', own)).statusCode).toBe(201);
 
     const to = '2026-03-28T04:00:00Z';
     const refused = await as(TOKENS.platform, 'POST', '/api/v1/maintenance', { service: 'game-api', to });

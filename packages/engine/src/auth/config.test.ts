@@ -25,7 +25,7 @@ describe('auth config', () => {
     const config = parseConfig(`${BASE}apiTokens: [{ name: t, token: 0123456789abcdef }]\n`);
     expect(config.users[0]).toMatchObject({ role: 'responder' });
     expect(config.users[0]!.passwordHash).toBeUndefined();
-    expect(config.auth).toEqual({ sessionHours: 12, cookieSecure: true });
+    expect(config.auth).toEqual({ sessionHours: 12, cookieSecure: true, loginAttemptsPerMinute: 10 });
     expect(config.apiTokens[0]!.teams).toBeUndefined();
   });
 

@@ -130,6 +130,8 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
         body: loginBody,
         response: { 200: sessionAnswer },
       },
+      // Password guessing: auth.loginAttemptsPerMinute per client address.
+      config: { rateLimit: { max: config.auth.loginAttemptsPerMinute, timeWindow: 60_000 } },
     },
     async (req, reply) => {
       requireSecureTransport(req, config);

@@ -655,9 +655,16 @@ const auth = z
       .boolean()
       .default(true)
       .describe('Mark the session cookie Secure (HTTPS only). Set false only for plain-http local use.'),
+    loginAttemptsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(10)
+      .describe('Password sign-in attempts allowed per client address per minute (per engine process).'),
     oidc: oidc.optional(),
   })
-  .default({ sessionHours: 12, cookieSecure: true })
+  .default({ sessionHours: 12, cookieSecure: true, loginAttemptsPerMinute: 10 })
   .describe('Web sign-in: sessions, and optional OpenID Connect.');
 
 export const configSchema = z

@@ -8,7 +8,8 @@ import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { annotationPolicy } from '../annotations/outbox.ts';
-import { requireRole, scopeServices, type Credentials } from '../http/auth.ts';
+import { canSeeService, requireRole, scopeServices, type Credentials } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
 import { zodValidatorCompiler } from '../http/zod-schema.ts';
 import {
   deploymentBody,
@@ -120,6 +121,12 @@ export function deploymentRoutes(app: FastifyInstance, deps: DeploymentRouteDeps
       });
       if ('ignored' in normalized)
         return reply.code(200).send({ deployment: null, created: false, ignored: normalized.ignored });
+      // A team-scoped token or person records deployments of their own teams' services only.
+      if (!canSeeService(config, req.principal!, normalized.row.service_id))
+        throw new ApiError(
+          'invalid_payload',
+          `No service "${normalized.row.service_id}" among the services you may act on; use one of your teams' services.`,
+        );
       const { deployment, created } = await recordDeployment(store, normalized.row, annotations);
       return reply.code(created ? 201 : 200).send({ deployment, created });
     },

@@ -4,6 +4,7 @@
  */
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock/clock.ts';
@@ -92,6 +93,15 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(cookie);
+  // Only routes that ask for it (sign-in) are limited; the limit is per client address and per process.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError(
+        'too_many_attempts',
+        `Too many sign-in attempts from this address: at most ${ctx.max} a minute. Try again in ${Math.ceil(ctx.ttl / 1000)} s.`,
+      ),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

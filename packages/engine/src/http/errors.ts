@@ -42,6 +42,10 @@ export const ERROR_CODES = {
     status: 403,
     hint: 'A change made with the session cookie needs the X-CSRF-Token header with the csrfToken from sign-in.',
   },
+  too_many_attempts: {
+    status: 429,
+    hint: 'Too many sign-in attempts from this address in the last minute. Wait a minute and try again.',
+  },
   insecure_transport: {
     status: 400,
     hint: 'Sign-in over plain http from another host: the browser would drop the Secure session cookie. Serve Klaxon over HTTPS (or behind a proxy that sends X-Forwarded-Proto: https), or set auth.cookieSecure: false.',
