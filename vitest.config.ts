@@ -6,6 +6,8 @@ export default defineConfig({
     // The game days run on their own: `npm run test:gameday` (vitest.gameday.config.ts).
     reporters: ['default', './scripts/summary-reporter.ts'],
     globalSetup: ['./packages/engine/test/global-setup.ts'],
+    // The web UI's calendar tests lay shifts out on local days: make "local" the same everywhere.
+    env: { TZ: 'UTC' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -234,7 +234,15 @@ describe.skipIf(!haveChromium)('the web UI in Chromium', () => {
   };
 
   beforeAll(async () => {
-    await build({ root: WEB_DIR, logLevel: 'warn' });
+    // A production build, as `npm run build:web` makes: under vitest NODE_ENV is "test", and Vite would
+    // otherwise bundle React's development build (StrictMode then runs every effect twice).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root: WEB_DIR, logLevel: 'warn' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
     const [enginePort, oidcPort] = await Promise.all([freePort(), freePort()]);
     base = `http://localhost:${enginePort}`;
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-ui-'));
@@ -336,7 +344,23 @@ describe.skipIf(!haveChromium)('the web UI in Chromium', () => {
     const id = incidentByTitle('KafkaBrokerDown');
     const page = await newPage();
     await signIn(page, 'alice');
+    // The page an SMS link opens renders from one data request: no chain of spinners.
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/')) requests.push(path);
+    });
+    const opened = performance.now();
     await page.goto(`${base}/incidents/${id}`);
+    await page.getByTestId('timeline-entry').first().waitFor();
+    const ms = Math.round(performance.now() - opened);
+    expect(
+      requests.filter((p) => p !== '/api/v1/auth/session' && p !== '/api/v1/stream'),
+      requests.join(', '),
+    ).toEqual([`/api/v1/incidents/${id}`]);
+    console.log(
+      `[ui] incident page: timeline shown ${ms} ms after navigation; API requests: ${requests.join(', ')}`,
+    );
     await page.getByTestId('note-input').fill('Restarted kafka-2; watching ISR recover.');
     await page.getByTestId('note-submit').click();
     await expect

@@ -7,7 +7,7 @@
  * newest change it has seen, so a transaction that commits late with an older timestamp is not missed,
  * and remembers what it has already reported, so nothing is reported twice.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { toIncidentDto, type IncidentDto } from '../incidents/model.ts';
 
@@ -22,6 +22,13 @@ export interface IncidentFeedOptions {
 }
 
 type Source = 'incident' | 'event' | 'notification';
+
+/** Where changes show: each source's table, its change-time column, and its incident column. */
+const SOURCES = [
+  ['incident', 'incidents', 'updated_at', 'id'],
+  ['event', 'incident_events', 'at', 'incident_id'],
+  ['notification', 'notifications', 'updated_at', 'incident_id'],
+] as const satisfies readonly (readonly [Source, string, string, string])[];
 
 export class IncidentFeed {
   readonly #db: Kysely<Database>;
@@ -93,26 +100,15 @@ export class IncidentFeed {
         if (incidentId !== null) changed.add(incidentId);
       };
 
-      let incidents = this.#db.selectFrom('incidents').select(['id', 'updated_at']);
-      const incSince = since('incident');
-      incidents =
-        incSince === null
-          ? incidents.orderBy('updated_at', 'desc').limit(200)
-          : incidents.where('updated_at', '>=', incSince);
-      for (const r of await incidents.execute()) note('incident', r.id, r.updated_at, r.id);
-
-      let events = this.#db.selectFrom('incident_events').select(['id', 'at', 'incident_id']);
-      const evSince = since('event');
-      events = evSince === null ? events.orderBy('at', 'desc').limit(200) : events.where('at', '>=', evSince);
-      for (const r of await events.execute()) note('event', r.id, r.at, r.incident_id);
-
-      let notes = this.#db.selectFrom('notifications').select(['id', 'updated_at', 'incident_id']);
-      const nSince = since('notification');
-      notes =
-        nSince === null
-          ? notes.orderBy('updated_at', 'desc').limit(200)
-          : notes.where('updated_at', '>=', nSince);
-      for (const r of await notes.execute()) note('notification', r.id, r.updated_at, r.incident_id);
+      for (const [source, table, at, incident] of SOURCES) {
+        const after = since(source);
+        const rows = await sql<{ id: number; at: number; incident_id: number | null }>`
+          select id, ${sql.ref(at)} as at, ${sql.ref(incident)} as incident_id from ${sql.table(table)}
+          ${after === null ? sql`order by ${sql.ref(at)} desc limit 200` : sql`where ${sql.ref(at)} >= ${after}`}
+        `.execute(this.#db);
+        for (const r of rows.rows)
+          note(source, Number(r.id), Number(r.at), r.incident_id === null ? null : Number(r.incident_id));
+      }
 
       this.#prune();
       if (!report || changed.size === 0 || this.#listeners.size === 0) return;

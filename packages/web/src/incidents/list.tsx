@@ -4,7 +4,16 @@ import { Link, useSearchParams } from 'react-router';
 import { api, messageOf, STATES, TIERS } from '../api.ts';
 import type { Incident, Service, Team } from '../api.ts';
 import { LiveStatus, useIncidentEvents, useReconnects } from '../app/stream.tsx';
-import { ErrorBanner, Loading, PageHeader, StateBadge, TierBadge, When } from '../ui/components.tsx';
+import {
+  ErrorBanner,
+  Loading,
+  PageHeader,
+  SelectField,
+  StateBadge,
+  TierBadge,
+  When,
+} from '../ui/components.tsx';
+import type { Option } from '../ui/components.tsx';
 import { FILTER_KEYS, filtersFrom, matches, mergeIncident } from './filters.ts';
 import type { IncidentFilters } from './filters.ts';
 
@@ -125,73 +134,47 @@ export function IncidentListPage() {
         <LiveStatus />
       </PageHeader>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
-        <label>
-          State
-          <select
-            data-testid="filter-state"
-            value={filters.state}
-            onChange={(e) => setFilter('state', e.target.value)}
-          >
-            <option value="">All</option>
-            <option value="triggered,acknowledged">Open (triggered + acknowledged)</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s[0]?.toUpperCase() + s.slice(1)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tier
-          <select
-            data-testid="filter-tier"
-            value={filters.tier}
-            onChange={(e) => setFilter('tier', e.target.value)}
-          >
-            <option value="">All</option>
-            {TIERS.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Service
-          <select
-            data-testid="filter-service"
-            value={filters.service}
-            onChange={(e) => setFilter('service', e.target.value)}
-          >
-            <option value="">All</option>
-            {withCurrent(
-              (services ?? []).map((s) => ({ value: s.id, label: s.name })),
-              filters.service,
-            ).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Team
-          <select
-            data-testid="filter-team"
-            value={filters.team}
-            onChange={(e) => setFilter('team', e.target.value)}
-          >
-            <option value="">All</option>
-            {withCurrent(
-              teams.map((t) => ({ value: t.id, label: t.name })),
-              filters.team,
-            ).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="State"
+          testId="filter-state"
+          value={filters.state}
+          onChange={(v) => setFilter('state', v)}
+          empty="All"
+          options={[
+            { value: 'triggered,acknowledged', label: 'Open (triggered + acknowledged)' },
+            ...STATES.map((s) => ({ value: s, label: s[0]?.toUpperCase() + s.slice(1) })),
+          ]}
+        />
+        <SelectField
+          label="Tier"
+          testId="filter-tier"
+          value={filters.tier}
+          onChange={(v) => setFilter('tier', v)}
+          empty="All"
+          options={TIERS.map((t) => ({ value: t, label: t }))}
+        />
+        <SelectField
+          label="Service"
+          testId="filter-service"
+          value={filters.service}
+          onChange={(v) => setFilter('service', v)}
+          empty="All"
+          options={withCurrent(
+            (services ?? []).map((s) => ({ value: s.id, label: s.name })),
+            filters.service,
+          )}
+        />
+        <SelectField
+          label="Team"
+          testId="filter-team"
+          value={filters.team}
+          onChange={(v) => setFilter('team', v)}
+          empty="All"
+          options={withCurrent(
+            teams.map((t) => ({ value: t.id, label: t.name })),
+            filters.team,
+          )}
+        />
       </form>
       <ErrorBanner message={error} />
       {!shown && !error ? <Loading what="incidents" /> : null}
@@ -206,7 +189,7 @@ export function IncidentListPage() {
 }
 
 /** Keep a value typed into the URL selectable even when it is not among the loaded options. */
-function withCurrent(options: { value: string; label: string }[], current: string) {
+function withCurrent(options: Option[], current: string): Option[] {
   if (!current || options.some((o) => o.value === current)) return options;
   return [...options, { value: current, label: current }];
 }

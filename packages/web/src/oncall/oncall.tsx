@@ -3,12 +3,11 @@ import { api } from '../api.ts';
 import { ErrorBanner, Loading, PageHeader, When } from '../ui/components.tsx';
 import { useLoad } from '../ui/hooks.ts';
 import { useUsers } from './people.ts';
-import { PolicyCard } from './targets.tsx';
+import { PolicyList } from './policies.tsx';
 
 export function OnCallPage() {
   const { nameOf } = useUsers();
   const schedules = useLoad(() => api.schedules(), 'schedules');
-  const policies = useLoad(() => api.policies(), 'policies');
 
   return (
     <section>
@@ -44,16 +43,7 @@ export function OnCallPage() {
       ) : null}
 
       <h2 className="section-title">Escalation policies</h2>
-      <ErrorBanner message={policies.error} />
-      {policies.data ? (
-        <div className="cards">
-          {policies.data.policies.map((p) => (
-            <PolicyCard key={p.id} policy={p} nameOf={nameOf} />
-          ))}
-        </div>
-      ) : policies.loading ? (
-        <Loading what="policies" />
-      ) : null}
+      <PolicyList nameOf={nameOf} />
     </section>
   );
 }

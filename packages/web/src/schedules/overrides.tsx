@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import { api, messageOf } from '../api.ts';
 import type { Schedule, User } from '../api.ts';
 import type { NameOf } from '../oncall/people.ts';
-import { ErrorBanner } from '../ui/components.tsx';
+import { ErrorBanner, SelectField } from '../ui/components.tsx';
 import { formatDateTime, toLocalInput } from '../ui/time.ts';
 import type { ScheduleData } from './schedules.tsx';
 
@@ -57,31 +57,22 @@ export function OverrideForm({ schedules, users, onCreated }: FormProps) {
     <form className="card override-form" onSubmit={onSubmit} aria-labelledby="ovr-h">
       <h2 id="ovr-h">Add an override</h2>
       <div className="form-row">
-        <label>
-          Schedule
-          <select
-            data-testid="override-schedule"
-            value={schedule}
-            onChange={(e) => setSchedule(e.target.value)}
-          >
-            {schedules.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Who
-          <select data-testid="override-user" value={user} onChange={(e) => setUser(e.target.value)} required>
-            <option value="">Choose a person…</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name} ({u.id})
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Schedule"
+          testId="override-schedule"
+          value={schedule}
+          onChange={setSchedule}
+          options={schedules.map((x) => ({ value: x.id, label: x.name }))}
+        />
+        <SelectField
+          label="Who"
+          testId="override-user"
+          value={user}
+          onChange={setUser}
+          empty="Choose a person…"
+          required
+          options={users.map((u) => ({ value: u.id, label: `${u.name} (${u.id})` }))}
+        />
         <label>
           From
           <input

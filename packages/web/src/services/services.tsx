@@ -8,7 +8,15 @@ import { Link } from 'react-router';
 import { api, messageOf } from '../api.ts';
 import type { MaintenanceWindow, Service } from '../api.ts';
 import { useCan } from '../app/session.tsx';
-import { ErrorBanner, ExternalLink, Loading, PageHeader, TierBadge, When } from '../ui/components.tsx';
+import {
+  ErrorBanner,
+  ExternalLink,
+  Loading,
+  PageHeader,
+  SelectField,
+  TierBadge,
+  When,
+} from '../ui/components.tsx';
 import { useLoad } from '../ui/hooks.ts';
 
 async function loadAll(): Promise<{ services: Service[]; windows: MaintenanceWindow[] }> {
@@ -128,20 +136,13 @@ function MaintenanceForm({ services, onStarted }: { services: Service[]; onStart
       <h2 id="mnt-h">Start maintenance</h2>
       <p className="muted small">Alerts are still recorded during a window; nobody is paged.</p>
       <div className="form-row">
-        <label>
-          Service
-          <select
-            data-testid="maintenance-service"
-            value={service}
-            onChange={(e) => setService(e.target.value)}
-          >
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Service"
+          testId="maintenance-service"
+          value={service}
+          onChange={setService}
+          options={services.map((x) => ({ value: x.id, label: x.name }))}
+        />
         <label>
           Minutes
           <input

@@ -86,3 +86,46 @@ export function ExternalLink({
     </a>
   );
 }
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** A labelled native select (the best picker on a phone); `empty` adds a first option with value "". */
+export function SelectField({
+  label,
+  testId,
+  value,
+  onChange,
+  options,
+  empty,
+  required,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly Option[];
+  empty?: string;
+  required?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <select
+        data-testid={testId}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required={required}
+      >
+        {empty !== undefined ? <option value="">{empty}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
