@@ -270,7 +270,11 @@ describe('POST /api/v1/ingest/sns', () => {
       ['Timestamp', (m) => (m.Timestamp = '2026-03-28T02:00:01.000Z')],
       ['Subject', (m) => (m.Subject = 'nothing to see')],
       ['TopicArn', (m) => (m.TopicArn = 'arn:aws:sns:us-east-1:123456789012:other')],
-      ['Signature', (m) => (m.Signature = `A${m.Signature!.slice(1)}`)],
+      // Another first character (a fixed 'A' would be no change for one signature in 64).
+      [
+        'Signature',
+        (m) => (m.Signature = `${m.Signature!.startsWith('A') ? 'B' : 'A'}${m.Signature!.slice(1)}`),
+      ],
     ];
     it.each(tamperings)(
       'refuses a message whose %s was changed after signing, with 403',
