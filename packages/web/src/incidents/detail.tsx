@@ -11,6 +11,7 @@ import type { IncidentDetail } from '../api.ts';
 import { useCan } from '../app/session.tsx';
 import { useIncidentEvents, useReconnects } from '../app/stream.tsx';
 import { ErrorBanner, Loading, StateBadge, TierBadge, When } from '../ui/components.tsx';
+import { useAction } from '../ui/hooks.ts';
 import { Alerts, Changes, DeepLinks, EscalationStatus, Notifications, Timeline } from './sections.tsx';
 
 type Load = { status: 'loading' } | { status: 'not-found' } | { status: 'error'; message: string };
@@ -172,26 +173,12 @@ export function IncidentDetailPage() {
 
 function Actions({ detail, onChanged }: { detail: IncidentDetail; onChanged: () => void }) {
   const canAct = useCan('responder');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction<'ack' | 'resolve' | 'escalate'>();
+  const { busy, error } = action;
   if (!canAct) return null;
   const { incident } = detail;
-
-  const run = (name: string, action: () => Promise<unknown>) => {
-    setBusy(name);
-    setError(null);
-    action().then(
-      () => {
-        setBusy(null);
-        onChanged();
-      },
-      (err: unknown) => {
-        setBusy(null);
-        setError(messageOf(err));
-        onChanged();
-      },
-    );
-  };
+  const run = (name: 'ack' | 'resolve' | 'escalate', request: () => Promise<unknown>) =>
+    action.run(name, request, onChanged, onChanged);
 
   const triggered = incident.state === 'triggered';
   const resolved = incident.state === 'resolved';
@@ -240,25 +227,21 @@ function Actions({ detail, onChanged }: { detail: IncidentDetail; onChanged: () 
 function NoteForm({ incidentId, onAdded }: { incidentId: number; onAdded: () => void }) {
   const canAct = useCan('responder');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const { error } = action;
   if (!canAct) return null;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const note = text.trim();
     if (!note) return;
-    setBusy(true);
-    setError(null);
-    api.addNote(incidentId, note).then(
+    action.run(
+      'submit',
+      () => api.addNote(incidentId, note),
       () => {
         setText('');
-        setBusy(false);
         onAdded();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(messageOf(err));
       },
     );
   };

@@ -6,6 +6,7 @@ import type { Schedule, User } from '../api.ts';
 import type { NameOf } from '../oncall/people.ts';
 import { ErrorBanner, SelectField } from '../ui/components.tsx';
 import { formatDateTime, toLocalInput } from '../ui/time.ts';
+import { useAction } from '../ui/hooks.ts';
 import type { ScheduleData } from './schedules.tsx';
 
 function nextHour(): Date {
@@ -26,8 +27,9 @@ export function OverrideForm({ schedules, users, onCreated }: FormProps) {
   const [user, setUser] = useState('');
   const [from, setFrom] = useState(() => toLocalInput(nextHour()));
   const [to, setTo] = useState(() => toLocalInput(new Date(nextHour().getTime() + 8 * 3600_000)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const { error, setError } = action;
   const [done, setDone] = useState<string | null>(null);
 
   const onSubmit = (e: FormEvent) => {
@@ -39,16 +41,12 @@ export function OverrideForm({ schedules, users, onCreated }: FormProps) {
     if (!user) return setError('Choose who takes the shift.');
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return setError('Enter both times.');
     if (end <= start) return setError('The end must be after the start.');
-    setBusy(true);
-    api.createOverride(schedule, { user, from: start.toISOString(), to: end.toISOString() }).then(
+    action.run(
+      'submit',
+      () => api.createOverride(schedule, { user, from: start.toISOString(), to: end.toISOString() }),
       () => {
-        setBusy(false);
         setDone(`Override added to ${schedules.find((s) => s.id === schedule)?.name ?? schedule}.`);
         onCreated();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(messageOf(err));
       },
     );
   };

@@ -17,7 +17,7 @@ import {
   TierBadge,
   When,
 } from '../ui/components.tsx';
-import { useLoad } from '../ui/hooks.ts';
+import { useAction, useLoad } from '../ui/hooks.ts';
 
 async function loadAll(): Promise<{ services: Service[]; windows: MaintenanceWindow[] }> {
   const [s, m] = await Promise.all([api.services(), api.maintenance()]);
@@ -106,27 +106,23 @@ function MaintenanceForm({ services, onStarted }: { services: Service[]; onStart
   const [service, setService] = useState(services[0]?.id ?? '');
   const [minutes, setMinutes] = useState('60');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const { error, setError } = action;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const n = Number(minutes);
     if (!service) return setError('Choose a service.');
     if (!Number.isFinite(n) || n <= 0) return setError('Minutes must be a positive number.');
-    setBusy(true);
-    setError(null);
     const to = new Date(new Date().getTime() + n * 60_000).toISOString();
     const body = reason.trim() ? { service, to, reason: reason.trim() } : { service, to };
-    api.startMaintenance(body).then(
+    action.run(
+      'submit',
+      () => api.startMaintenance(body),
       () => {
-        setBusy(false);
         setReason('');
         onStarted();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(messageOf(err));
       },
     );
   };

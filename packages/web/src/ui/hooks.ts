@@ -71,3 +71,31 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };
 }
+
+/**
+ * One request a button or form sends: which one is in flight (`busy`), and the API's sentence when it
+ * failed. `run` clears the last error, and calls `onDone` (or `onFailed`) when the request settles.
+ */
+export function useAction<K extends string = 'submit'>() {
+  const [busy, setBusy] = useState<K | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(
+    <T>(key: K, request: () => Promise<T>, onDone: (value: T) => void, onFailed?: () => void) => {
+      setBusy(key);
+      setError(null);
+      request().then(
+        (value) => {
+          setBusy(null);
+          onDone(value);
+        },
+        (err: unknown) => {
+          setBusy(null);
+          setError(messageOf(err));
+          onFailed?.();
+        },
+      );
+    },
+    [],
+  );
+  return { busy, error, setError, run };
+}
