@@ -9,6 +9,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { requireRole, teamsOf, visibleServices, type Credentials } from '../http/auth.ts';
+import { toWindowDto, windowSchema } from '../schedules/routes.ts';
 
 export interface OrgRouteDeps {
   config: KlaxonConfig;
@@ -17,15 +18,6 @@ export interface OrgRouteDeps {
   credentials: Credentials;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-const windowSchema = z.object({
-  id: z.number().int(),
-  from: z.string(),
-  to: z.string(),
-  reason: z.string(),
-  createdBy: z.string(),
-});
 const serviceSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -95,15 +87,7 @@ export function orgRoutes(app: FastifyInstance, deps: OrgRouteDeps): void {
             dashboardUrl:
               grafana && s.dashboard ? `${grafana}/d/${encodeURIComponent(s.dashboard.uid)}` : null,
             runbookUrl: s.runbookUrl ?? null,
-            maintenance: w
-              ? {
-                  id: w.id,
-                  from: iso(w.starts_at),
-                  to: iso(w.ends_at),
-                  reason: w.reason,
-                  createdBy: w.created_by,
-                }
-              : null,
+            maintenance: w ? toWindowDto(w) : null,
             openIncidents: openBy.get(s.id) ?? 0,
           };
         }),

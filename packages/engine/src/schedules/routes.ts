@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
+import type { MaintenanceWindowsTable } from '../db/tables.ts';
+import type { Selectable } from 'kysely';
 import {
   canSeeService,
   inTeam,
@@ -44,6 +46,27 @@ function parseRange(q: z.output<typeof range>, now: number, defaultDays: number)
   if (to - from > MAX_RANGE)
     throw new ApiError('invalid_query', 'The range is limited to 366 days; ask for a shorter one.');
   return [from, to];
+}
+
+/** A maintenance window as the API shows it (the maintenance routes, and each service in /services). */
+export const windowSchema = z.object({
+  id: z.number().int(),
+  service: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reason: z.string(),
+  createdBy: z.string(),
+});
+
+export function toWindowDto(r: Selectable<MaintenanceWindowsTable>): z.output<typeof windowSchema> {
+  return {
+    id: r.id,
+    service: r.service_id,
+    from: iso(r.starts_at),
+    to: iso(r.ends_at),
+    reason: r.reason,
+    createdBy: r.created_by,
+  };
 }
 
 export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void {
@@ -455,14 +478,6 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
     to: time,
     reason: z.string().max(1000).default(''),
   });
-  const windowSchema = z.object({
-    id: z.number().int(),
-    service: z.string(),
-    from: z.string(),
-    to: z.string(),
-    reason: z.string(),
-    createdBy: z.string(),
-  });
   app.get(
     '/api/v1/maintenance',
     {
@@ -483,16 +498,7 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         .orderBy('starts_at')
         .execute();
       return {
-        windows: rows
-          .filter((r) => !visible || visible.has(r.service_id))
-          .map((r) => ({
-            id: r.id,
-            service: r.service_id,
-            from: iso(r.starts_at),
-            to: iso(r.ends_at),
-            reason: r.reason,
-            createdBy: r.created_by,
-          })),
+        windows: rows.filter((r) => !visible || visible.has(r.service_id)).map(toWindowDto),
       };
     },
   );
@@ -535,16 +541,7 @@ export function onCallRoutes(app: FastifyInstance, deps: OnCallRouteDeps): void 
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return reply.code(201).send({
-        window: {
-          id: r.id,
-          service: r.service_id,
-          from: iso(from),
-          to: iso(to),
-          reason: r.reason,
-          createdBy: r.created_by,
-        },
-      });
+      return reply.code(201).send({ window: toWindowDto(r) });
     },
   );
   const windowParams = z.strictObject({ id: z.coerce.number().int().positive() });
