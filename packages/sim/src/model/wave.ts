@@ -91,6 +91,3 @@ export function integrate(w: Wave, fromMs: number, toMs: number): number {
   }
   return v;
 }
-
-/** The lowest the wave can go (c minus every amplitude): rates must stay above zero. */
-export const floorOf = (w: Wave): number => w.c - w.terms.reduce((s, t) => s + Math.abs(t.a), 0);

@@ -1,0 +1,47 @@
+/**
+ * Product looks at engagement over a day rather than at incidents, so these business metrics live apart from
+ * the operational dashboards, in the Product folder, with no alert thresholds drawn in.
+ */
+import { dashboard, stat, timeseries, type DashboardSpec } from './build.ts';
+
+export function productDashboard(): DashboardSpec {
+  return dashboard({
+    uid: 'klaxon-product',
+    title: 'Player engagement',
+    folder: 'Product',
+    purpose:
+      'Business metrics for product: players online, story sessions and completions, and how often players get in.',
+    annotations: true,
+    timeFrom: 'now-24h',
+    items: [
+      stat('Players online', 'sum(game_server_players_online)'),
+      stat('Story sessions active', 'sum(story_sessions_active)'),
+      stat(
+        'Connection success (1h)',
+        'sum(increase(game_server_connection_attempts_total[1h]) - increase(game_server_connection_failures_total[1h])) / sum(increase(game_server_connection_attempts_total[1h]))',
+        { unit: 'percentunit' },
+      ),
+      stat('Stories completed (1h)', 'sum(increase(story_completions_total[1h]))'),
+      timeseries('Players online by region', [
+        { expr: 'sum by (region) (game_server_players_online)', legend: '{{region}}' },
+      ]),
+      timeseries('Story completions per hour by type', [
+        {
+          expr: 'sum by (story_type) (rate(story_completions_total[1h])) * 3600',
+          legend: '{{story_type}}',
+        },
+      ]),
+      timeseries(
+        'Story completion ratio (completions / generations)',
+        [
+          {
+            expr: 'sum by (story_type) (rate(story_completions_total[1h])) / sum by (story_type) (rate(narrative_requests_total{outcome="success"}[1h]))',
+            legend: '{{story_type}}',
+          },
+        ],
+        { unit: 'percentunit' },
+      ),
+      timeseries('Story sessions active', [{ expr: 'sum(story_sessions_active)', legend: 'sessions' }]),
+    ],
+  });
+}
