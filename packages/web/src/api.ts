@@ -1,166 +1,77 @@
 /**
  * The typed API client: same-origin JSON over fetch with the session cookie, the CSRF token (kept in memory
  * only) on unsafe methods, errors carrying the API's `error.message`, and 401 sending the browser to the
- * login page with a way back.
+ * login page with a way back. The request and response types come from api.gen.ts, generated from the
+ * engine's docs/openapi.json (`npm run gen:api`); the names below are aliases into its `paths`.
  */
 
-export type Tier = 'T1' | 'T2' | 'T3';
-export type IncidentState = 'triggered' | 'acknowledged' | 'resolved';
-export type Role = 'viewer' | 'responder' | 'admin';
+import type { paths } from './api.gen.ts';
+
+type Method = 'get' | 'post' | 'delete';
+interface JsonContent {
+  content: { 'application/json': unknown };
+}
+/** One operation of the generated `paths`: `Op<'/api/v1/incidents'>` is its GET. */
+type Op<P extends keyof paths, M extends Method = 'get'> = NonNullable<paths[P][M]>;
+/** The JSON body of an operation's response with status `S` (it must be declared, with a JSON schema). */
+type Ok<
+  O extends { responses: { [K in S]: JsonContent } },
+  S extends 200 | 201 = 200,
+> = O['responses'][S]['content']['application/json'];
+/** The JSON request body of an operation. */
+type Body<O extends { requestBody?: JsonContent }> = NonNullable<
+  O['requestBody']
+>['content']['application/json'];
+/** The query parameters of an operation. */
+type Query<O extends { parameters: { query?: object } }> = NonNullable<O['parameters']['query']>;
+
+export type SessionResponse = Ok<Op<'/api/v1/auth/session'>>;
+export type Me = SessionResponse['user'];
+export type Role = Me['role'];
+export type Providers = Ok<Op<'/api/v1/auth/providers'>>;
+type LoginOp = Op<'/api/v1/auth/login', 'post'>;
+
+export type IncidentPage = Ok<Op<'/api/v1/incidents'>>;
+export type IncidentFilters = Query<Op<'/api/v1/incidents'>>;
+export type Incident = IncidentPage['incidents'][number];
+export type Tier = Incident['tier'];
+export type IncidentState = Incident['state'];
 
 export const TIERS: readonly Tier[] = ['T1', 'T2', 'T3'];
 export const STATES: readonly IncidentState[] = ['triggered', 'acknowledged', 'resolved'];
 
-export interface Me {
-  id: string;
-  name: string;
-  role: Role;
-  teams: string[];
-  via: 'password' | 'oidc';
-}
+export type IncidentDetail = Ok<Op<'/api/v1/incidents/{id}'>>;
+export type Alert = IncidentDetail['alerts'][number];
+export type TimelineEvent = IncidentDetail['timeline'][number];
+export type Notification = IncidentDetail['notifications'][number];
+export type Escalation = NonNullable<IncidentDetail['escalation']>;
+export type IncidentContext = IncidentDetail['context'];
+export type Change = IncidentDetail['changes'][number];
+type IncidentAction = Ok<Op<'/api/v1/incidents/{id}/acknowledge', 'post'>>;
+type NoteOp = Op<'/api/v1/incidents/{id}/notes', 'post'>;
 
-export interface SessionResponse {
-  user: Me;
-  csrfToken: string;
-}
+export type Schedule = Ok<Op<'/api/v1/schedules'>>['schedules'][number];
+type Shifts = Ok<Op<'/api/v1/schedules/{id}/shifts'>>;
+export type Shift = Shifts['shifts'][number];
+type OverridesOp = Op<'/api/v1/schedules/{id}/overrides', 'post'>;
+export type Override = Ok<OverridesOp, 201>['override'];
+type OnCall = Ok<Op<'/api/v1/oncall'>>;
 
-export interface Providers {
-  password: boolean;
-  oidc: { name: string } | null;
-}
+export type MaintenanceWindow = Ok<Op<'/api/v1/maintenance'>>['windows'][number];
+type MaintenanceOp = Op<'/api/v1/maintenance', 'post'>;
+export type Service = Ok<Op<'/api/v1/services'>>['services'][number];
+export type Team = Ok<Op<'/api/v1/teams'>>['teams'][number];
+export type User = Ok<Op<'/api/v1/users'>>['users'][number];
 
-export interface Incident {
-  id: number;
-  service: string;
-  tier: Tier;
-  state: IncidentState;
-  title: string;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  reopenCount: number;
-}
+export type Analytics = Ok<Op<'/api/v1/analytics'>>;
+export type Figures = Analytics['total'];
+export type WeekPages = Analytics['pagesPerWeek'][number];
 
-export interface IncidentPage {
-  incidents: Incident[];
-  nextBefore: number | null;
-}
-
-export interface Alert {
-  id: number;
-  dedupKey: string;
-  status: 'firing' | 'resolved';
-  tier: string;
-  source: string;
-  summary: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  details: Record<string, unknown>;
-  generatorUrl: string | null;
-  startsAt: string | null;
-  endsAt: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  fireCount: number;
-}
-
-export interface TimelineEvent {
-  id: number;
-  at: string;
-  kind: string;
-  actor: string | null;
-  message: string;
-  data: Record<string, unknown>;
-}
-
-export interface Notification {
-  id: number;
-  user: string;
-  channel: string;
-  address: string;
-  urgency: string;
-  step: number | null;
-  dueAt: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-}
-
-export interface Escalation {
-  policy: string;
-  state: string;
-  step: number;
-  cycle: number;
-  nextAt: string | null;
-}
-
-export interface IncidentContext {
-  dashboardUrl: string | null;
-  logsUrl: string | null;
-  runbookUrl: string | null;
-  silenceUrl: string | null;
-  incidentUrl: string | null;
-  generatorUrl: string | null;
-  window: { from: string; to: string };
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  value: string | null;
-}
-
-export interface Change {
-  id: number;
-  service: string;
-  version: string;
-  environment: string;
-  author: string | null;
-  url: string | null;
-  description: string | null;
-  source: 'api' | 'github' | 'argocd';
-  revision: string | null;
-  deployedAt: string;
-  createdBy: string;
-  createdAt: string;
-  relation: 'service' | 'dependency';
-  minutesBefore: number;
-}
-
-export interface IncidentDetail {
-  incident: Incident;
-  alerts: Alert[];
-  timeline: TimelineEvent[];
-  notifications: Notification[];
-  escalation: Escalation | null;
-  context: IncidentContext;
-  changes: Change[];
-}
-
-export interface Schedule {
-  id: string;
-  name: string;
-  timezone: string;
-  onCall: string | null;
-  nextHandoff: { user: string | null; start: string; end: string } | null;
-}
-
-export interface Shift {
-  user: string | null;
-  start: string;
-  end: string;
-}
-
-export interface Override {
-  id: number | string;
-  schedule: string;
-  user: string;
-  from: string;
-  to: string;
-  createdBy: string;
-}
-
+/*
+ * Escalation policies stay hand-written: GET /api/v1/escalation-policies declares no response schema in
+ * docs/openapi.json (the route returns the config's policies plus `now` and `tiers`), so there is nothing
+ * to generate them from. These mirror `escalationPolicies` in docs/config.schema.json.
+ */
 export type Target = { schedule: string } | { user: string } | { team: string };
 
 export interface PolicyStep {
@@ -177,69 +88,6 @@ export interface Policy {
   repeat: number;
   steps: PolicyStep[];
   tiers: Tier[];
-}
-
-export interface MaintenanceWindow {
-  id: number | string;
-  service: string;
-  from: string;
-  to: string;
-  reason: string | null;
-  createdBy: string;
-}
-
-export interface Service {
-  id: string;
-  name: string;
-  team: string | null;
-  description: string | null;
-  defaultTier: Tier | null;
-  dependsOn: string[];
-  dashboardUrl: string | null;
-  runbookUrl: string | null;
-  maintenance: MaintenanceWindow | null;
-  openIncidents: number;
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  members: string[];
-  lead: string | null;
-}
-
-export interface User {
-  id: string;
-  name: string;
-  timezone: string;
-  teams: string[];
-}
-
-export interface Figures {
-  incidents: number;
-  alertsReceived: number;
-  pagesSent: number;
-  noiseRatio: number | null;
-  mttaSeconds: number | null;
-  mttrSeconds: number | null;
-  t1AckedWithin5m: number | null;
-}
-
-export interface WeekPages {
-  weekStart: string;
-  T1: number;
-  T2: number;
-  T3: number;
-}
-
-export interface Analytics {
-  from: string;
-  to: string;
-  total: Figures;
-  byTier: Partial<Record<Tier, Figures>>;
-  byService: Record<string, Figures>;
-  offHoursPages: { user: string; pages: number }[];
-  pagesPerWeek?: WeekPages[];
 }
 
 /** An API failure: `message` is the API's own `error.message`, fit to show to a person. */
@@ -341,7 +189,7 @@ export const api = {
   async login(username: string, password: string): Promise<SessionResponse> {
     const s = await request<SessionResponse>('/api/v1/auth/login', {
       method: 'POST',
-      body: { username, password },
+      body: { username, password } satisfies Body<LoginOp>,
       quiet401: true,
     });
     csrfToken = s.csrfToken;
@@ -355,50 +203,42 @@ export const api = {
     }
   },
 
-  incidents: (
-    filters: {
-      state?: string;
-      tier?: string;
-      service?: string;
-      team?: string;
-      before?: number;
-      limit?: number;
-    },
-    signal?: AbortSignal,
-  ) =>
+  incidents: (filters: IncidentFilters, signal?: AbortSignal) =>
     request<IncidentPage>(`/api/v1/incidents${query({ limit: 50, ...filters })}`, signal ? { signal } : {}),
   incident: (id: string | number, signal?: AbortSignal) =>
     request<IncidentDetail>(`/api/v1/incidents/${enc(String(id))}`, signal ? { signal } : {}),
   acknowledge: (id: number) =>
-    request<{ incident: Incident }>(`/api/v1/incidents/${id}/acknowledge`, { method: 'POST', body: {} }),
+    request<IncidentAction>(`/api/v1/incidents/${id}/acknowledge`, { method: 'POST', body: {} }),
   resolve: (id: number) =>
-    request<{ incident: Incident }>(`/api/v1/incidents/${id}/resolve`, { method: 'POST', body: {} }),
+    request<IncidentAction>(`/api/v1/incidents/${id}/resolve`, { method: 'POST', body: {} }),
   escalate: (id: number) =>
-    request<{ incident: Incident }>(`/api/v1/incidents/${id}/escalate`, { method: 'POST', body: {} }),
+    request<IncidentAction>(`/api/v1/incidents/${id}/escalate`, { method: 'POST', body: {} }),
   addNote: (id: number, text: string) =>
-    request<{ event: TimelineEvent }>(`/api/v1/incidents/${id}/notes`, { method: 'POST', body: { text } }),
+    request<Ok<NoteOp, 201>>(`/api/v1/incidents/${id}/notes`, {
+      method: 'POST',
+      body: { text } satisfies Body<NoteOp>,
+    }),
 
-  schedules: () => request<{ schedules: Schedule[] }>('/api/v1/schedules'),
+  schedules: () => request<Ok<Op<'/api/v1/schedules'>>>('/api/v1/schedules'),
   shifts: (schedule: string, from: string, to: string) =>
-    request<{ schedule: string; from: string; to: string; shifts: Shift[] }>(
-      `/api/v1/schedules/${enc(schedule)}/shifts${query({ from, to })}`,
-    ),
+    request<Shifts>(`/api/v1/schedules/${enc(schedule)}/shifts${query({ from, to })}`),
   overrides: (schedule: string, from: string, to: string) =>
-    request<{ overrides: Override[] }>(`/api/v1/schedules/${enc(schedule)}/overrides${query({ from, to })}`),
-  createOverride: (schedule: string, body: { user: string; from: string; to: string }) =>
-    request<{ override: Override }>(`/api/v1/schedules/${enc(schedule)}/overrides`, { method: 'POST', body }),
+    request<Ok<Op<'/api/v1/schedules/{id}/overrides'>>>(
+      `/api/v1/schedules/${enc(schedule)}/overrides${query({ from, to })}`,
+    ),
+  createOverride: (schedule: string, body: Body<OverridesOp>) =>
+    request<Ok<OverridesOp, 201>>(`/api/v1/schedules/${enc(schedule)}/overrides`, { method: 'POST', body }),
   deleteOverride: (schedule: string, id: number | string) =>
     request<void>(`/api/v1/schedules/${enc(schedule)}/overrides/${enc(String(id))}`, { method: 'DELETE' }),
-  oncall: () =>
-    request<{ at: string; oncall: { schedule: string; user: string | null }[] }>('/api/v1/oncall'),
+  oncall: () => request<OnCall>('/api/v1/oncall'),
   policies: () => request<{ policies: Policy[] }>('/api/v1/escalation-policies'),
 
-  services: () => request<{ services: Service[] }>('/api/v1/services'),
-  teams: () => request<{ teams: Team[] }>('/api/v1/teams'),
-  users: () => request<{ users: User[] }>('/api/v1/users'),
-  maintenance: () => request<{ windows: MaintenanceWindow[] }>('/api/v1/maintenance'),
-  startMaintenance: (body: { service: string; to: string; reason?: string }) =>
-    request<{ window: MaintenanceWindow }>('/api/v1/maintenance', { method: 'POST', body }),
+  services: () => request<Ok<Op<'/api/v1/services'>>>('/api/v1/services'),
+  teams: () => request<Ok<Op<'/api/v1/teams'>>>('/api/v1/teams'),
+  users: () => request<Ok<Op<'/api/v1/users'>>>('/api/v1/users'),
+  maintenance: () => request<Ok<Op<'/api/v1/maintenance'>>>('/api/v1/maintenance'),
+  startMaintenance: (body: Body<MaintenanceOp>) =>
+    request<Ok<MaintenanceOp, 201>>('/api/v1/maintenance', { method: 'POST', body }),
   endMaintenance: (id: number | string) =>
     request<void>(`/api/v1/maintenance/${enc(String(id))}`, { method: 'DELETE' }),
 
