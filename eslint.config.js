@@ -1,9 +1,24 @@
 // Lint configuration: typescript-eslint's type-aware recommended rules over every package.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+import { engineBoundaries } from './eslint.layers.js';
+
+const layers = engineBoundaries();
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/dist/', 'data/', '.tmp/', 'docs/', 'eslint.config.js', '**/*.gen.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      '**/dist/',
+      'data/',
+      '.tmp/',
+      'docs/',
+      'eslint.config.js',
+      'eslint.layers.js',
+      '**/*.gen.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,6 +35,17 @@ export default tseslint.config(
         'error',
         { object: 'Date', property: 'now', message: 'Domain code takes time from an injected Clock.' },
       ],
+    },
+  },
+  {
+    // The engine's folders are layers (eslint.layers.js, docs/architecture.md): an import that points up
+    // or sideways fails the lint. Tests may reach across.
+    files: ['packages/engine/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { boundaries },
+    settings: { 'boundaries/elements': layers.elements },
+    rules: {
+      'boundaries/dependencies': ['error', { default: 'allow', policies: layers.policies }],
     },
   },
   {

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  KEYS,
   spawnEngine,
   startAlertmanager,
+  startTempPostgres,
+  TEST_CONFIG_YAML,
   type EngineProcess,
-} from '../packages/engine/test/binaries.ts';
-import { KEYS, TEST_CONFIG_YAML } from '../packages/engine/test/fixtures.ts';
-import { startTempPostgres } from '../packages/engine/test/postgres.ts';
+} from '@klaxon/testing';
 import { runLoad, type LoadResult } from './load.ts';
 
 const CONNECTIONS = 32;

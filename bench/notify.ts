@@ -7,10 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { freePort, spawnEngine } from '../packages/engine/test/binaries.ts';
-import { json, startFake } from '../packages/engine/test/fake-http.ts';
-import { KEYS } from '../packages/engine/test/fixtures.ts';
-import { startTempPostgres } from '../packages/engine/test/postgres.ts';
+import { freePort, json, KEYS, spawnEngine, startFake, startTempPostgres } from '@klaxon/testing';
 
 const RATE = 500;
 const SECONDS = Number(process.env.BENCH_NOTIFY_SECONDS ?? 10);

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ONCALL_YAML, startTempPostgres } from '@klaxon/testing';
 import {
   createDatabase,
   EngineLoop,
@@ -15,8 +16,6 @@ import {
   type DatabaseOptions,
 } from '../packages/engine/src/index.ts';
 import { IngestQueue } from '../packages/engine/src/ingest/queue.ts';
-import { ONCALL_YAML } from '../packages/engine/test/fixtures.ts';
-import { startTempPostgres } from '../packages/engine/test/postgres.ts';
 
 const OPEN = 10_000;
 const WINDOW_MS = Number(process.env.BENCH_TIMER_WINDOW_MS ?? 20_000);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { missingBinary } from '../../engine/test/binaries.ts';
+import { missingBinary } from '@klaxon/testing';
 import { seedCatalog, TIER_POLICIES, writeCatalog, type BuildResult } from './index.ts';
 
 const skip = missingBinary(['promtool'], 'prometheus');

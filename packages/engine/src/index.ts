@@ -39,7 +39,7 @@ export type { Locker } from './db/locker.ts';
 export type { Database } from './db/tables.ts';
 export { tierOf, type IncomingAlert, type IngestItem } from './alerts/alert.ts';
 export { EngineLoop, type EngineModule, type TickContext, type CycleReport } from './engine/loop.ts';
-export { standardModules } from './engine/modules.ts';
+export { standardModules } from './app/modules.ts';
 export { OnCallDirectory, toScheduleSpec } from './oncall/directory.ts';
 export {
   onCallAt,
@@ -48,11 +48,13 @@ export {
   type ScheduleSpec,
   type Override,
 } from './schedules/schedule.ts';
-export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './http/app.ts';
-export { ERROR_CODES, ApiError, type ErrorCode } from './http/errors.ts';
+export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './app/build.ts';
+export { ERROR_CODES, ApiError, type ErrorCode } from './errors/errors.ts';
 export { hashPassword, verifyPassword, DEFAULT_SCRYPT, type ScryptParams } from './auth/password.ts';
-export { visibleServices, canSeeService, scopeServices, type Principal } from './http/auth.ts';
+export { visibleServices, canSeeService, scopeServices, type Principal } from './auth/principal.ts';
 export { ANNOTATION_TAGS, annotationTag, type AnnotationBody } from './annotations/tags.ts';
 export { annotationModule, type AnnotationModule } from './annotations/module.ts';
 export { deploymentSchema, changeSchema, type DeploymentDto, type ChangeDto } from './deployments/model.ts';
-export { startServer, type ServerOptions, type RunningServer } from './server.ts';
+export { startServer, type ServerOptions, type RunningServer } from './app/server.ts';
+export { ProviderRegistry } from './delivery/registry.ts';
+export type { NotificationProvider, OutboundMessage, SendResult } from './delivery/provider.ts';

@@ -3,15 +3,19 @@
  * and through pagerduty_configs to the PagerDuty-compatible endpoint.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/index.ts';
 import {
   ALERTMANAGER_NAMES,
+  auth,
+  freshDatabase,
+  KEYS,
   missingBinary,
   startAlertmanager,
+  testConfig,
+  TOKENS,
   waitFor,
   type RunningAlertmanager,
-} from './binaries.ts';
-import { auth, freshDatabase, KEYS, testConfig, TOKENS } from './helpers.ts';
+} from '@klaxon/testing';
+import { startServer, type RunningServer } from '../src/index.ts';
 
 const skip = missingBinary(ALERTMANAGER_NAMES, 'prometheus-alertmanager');
 

@@ -6,9 +6,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  DIALECTS,
+  freePort,
+  freshDatabase,
+  KEYS,
+  skipPostgres,
+  spawnEngine,
+  TEST_CONFIG_YAML,
+  waitFor,
+} from '@klaxon/testing';
 import { createDatabase } from '../src/index.ts';
-import { freePort, spawnEngine, waitFor } from './binaries.ts';
-import { DIALECTS, freshDatabase, KEYS, skipPostgres, TEST_CONFIG_YAML } from './helpers.ts';
 
 describe.each(DIALECTS)('SIGKILL mid-ingest on %s', (dialect) => {
   it.skipIf(skipPostgres(dialect))(

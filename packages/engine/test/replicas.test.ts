@@ -6,9 +6,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  fastOncallYaml,
+  freePort,
+  freshDatabase,
+  KEYS,
+  skipPostgres,
+  spawnEngine,
+  waitFor,
+} from '@klaxon/testing';
 import { createDatabase } from '../src/index.ts';
-import { freePort, spawnEngine, waitFor } from './binaries.ts';
-import { fastOncallYaml, freshDatabase, KEYS, skipPostgres } from './helpers.ts';
 
 const INCIDENTS = 1000;
 

@@ -7,8 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, spawnEngine, waitFor } from './binaries.ts';
-import { fastOncallYaml, KEYS, TOKENS } from './fixtures.ts';
+import { fastOncallYaml, freePort, KEYS, spawnEngine, TOKENS, waitFor } from '@klaxon/testing';
 
 const STEP_S = 3;
 

@@ -2,14 +2,20 @@
  * A whole engine without a socket, on a store of either dialect: the HTTP app (for `inject`), the standard
  * modules on a FakeClock, and a capturing delivery provider that records every message it is asked to send.
  */
-import { FakeClock } from '../src/clock/clock.ts';
-import type { Dialect, KlaxonDatabase } from '../src/db/database.ts';
-import { EngineLoop } from '../src/engine/loop.ts';
-import { standardModules } from '../src/engine/modules.ts';
-import { buildApp, type KlaxonApp } from '../src/http/app.ts';
-import type { NotificationProvider, OutboundMessage } from '../src/notifications/provider.ts';
-import { ProviderRegistry } from '../src/notifications/registry.ts';
-import { amPayload, createTestStore, KEYS, ONCALL_API_YAML, testConfig } from './helpers.ts';
+import {
+  buildApp,
+  EngineLoop,
+  FakeClock,
+  ProviderRegistry,
+  standardModules,
+  type Dialect,
+  type KlaxonApp,
+  type KlaxonDatabase,
+  type NotificationProvider,
+  type OutboundMessage,
+} from '@klaxon/engine';
+import { amPayload, KEYS, ONCALL_API_YAML } from './fixtures.ts';
+import { createTestStore, testConfig } from './helpers.ts';
 
 /** ONCALL_API_YAML plus game-api (T1, depends on kafka) and cost (T3, unrelated). */
 export const SERVICES_YAML = ONCALL_API_YAML.replace(

@@ -15,10 +15,8 @@ import {
   parseConfig,
   type Dialect,
   type KlaxonDatabase,
-} from '../src/index.ts';
+} from '@klaxon/engine';
 import { TEST_CONFIG_YAML } from './fixtures.ts';
-
-export * from './fixtures.ts';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedCatalog } from '@klaxon/catalog';
-import { missingBinary } from '../../../engine/test/binaries.ts';
+import { missingBinary } from '@klaxon/testing';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const CLI = join(ROOT, 'packages/cli/bin/klaxon.js');

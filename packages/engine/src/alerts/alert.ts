@@ -1,7 +1,7 @@
 /**
  * The one shape every ingest source is turned into before it touches the incident model.
  */
-import type { Tier } from '../config/schema.ts';
+import type { Tier } from './tier.ts';
 
 export type AlertAction = 'trigger' | 'acknowledge' | 'resolve';
 

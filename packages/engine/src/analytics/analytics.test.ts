@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, KEYS, TOKENS } from '../../test/helpers.ts';
+import { amPayload, auth, buildTestApp, KEYS, TOKENS } from '@klaxon/testing';
 import { isOffHours } from './analytics.ts';
 
 const MIN = 60_000;

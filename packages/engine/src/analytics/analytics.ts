@@ -5,8 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import type { Kysely } from 'kysely';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { Database } from '../db/tables.ts';
+import type { AnalyticsConfig } from './config.ts';
 
 export interface Figures {
   incidents: number;
@@ -90,7 +90,7 @@ export function isOffHours(at: number, zone: string): boolean {
 
 export async function computeAnalytics(
   db: Kysely<Database>,
-  config: KlaxonConfig,
+  config: AnalyticsConfig,
   from: number,
   to: number,
   /** Only these services (a caller's team scope); null or absent: all. */

@@ -2,11 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { requireRole, visibleServices, type Credentials } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
+import { requireRole, type Credentials } from '../auth/credentials.ts';
+import type { ServicesView } from '../auth/config.ts';
+import { visibleServices } from '../auth/principal.ts';
+import { ApiError } from '../errors/errors.ts';
 import { computeAnalytics } from './analytics.ts';
+import type { AnalyticsConfig } from './config.ts';
 
 const time = z.iso.datetime({ offset: true, error: 'use an ISO 8601 date-time, e.g. 2026-03-01T00:00:00Z' });
 const query = z.strictObject({
@@ -25,7 +27,12 @@ const figures = z.object({
 
 export function analyticsRoutes(
   app: FastifyInstance,
-  deps: { config: KlaxonConfig; store: KlaxonDatabase; clock: Clock; credentials: Credentials },
+  deps: {
+    config: AnalyticsConfig & ServicesView;
+    store: KlaxonDatabase;
+    clock: Clock;
+    credentials: Credentials;
+  },
 ): void {
   app.get(
     '/api/v1/analytics',

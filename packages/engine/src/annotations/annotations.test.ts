@@ -4,9 +4,19 @@
  * hanging and answering 500, pages still go out on time while the annotation rows retry until it is back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { json, startFake, type FakeServer, type RecordedRequest } from '../../test/fake-http.ts';
-import { SERVICES_YAML, startHarness, type Harness } from '../../test/engine-harness.ts';
-import { auth, DIALECTS, skipPostgres, TOKENS } from '../../test/helpers.ts';
+import {
+  auth,
+  DIALECTS,
+  json,
+  SERVICES_YAML,
+  skipPostgres,
+  startFake,
+  startHarness,
+  TOKENS,
+  type FakeServer,
+  type Harness,
+  type RecordedRequest,
+} from '@klaxon/testing';
 import { ANNOTATION_TAGS } from './tags.ts';
 
 const MIN = 60_000;

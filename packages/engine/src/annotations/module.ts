@@ -7,10 +7,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock/clock.ts';
-import type { GrafanaConfig } from '../config/schema.ts';
 import type { Database, GrafanaAnnotationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
-import { claimDue } from '../engine/outbox.ts';
+import { outboxWorker, retryDelayMs } from '../engine/outbox.ts';
+import type { GrafanaConfig } from './config.ts';
 import type { AnnotationBody } from './tags.ts';
 
 const CLAIM = 50;
@@ -41,32 +41,19 @@ class PushError extends Error {
 }
 
 export function annotationModule(deps: AnnotationDeps): AnnotationModule {
-  const inflight = new Set<Promise<void>>();
   const timeoutMs = deps.grafana.timeoutSeconds * 1000;
-  const staleMs = timeoutMs * 2 + 60_000;
-  return {
+  const worker = outboxWorker({
     name: 'annotations',
+    table: 'grafana_annotations',
     everyMs: 1000,
-    async tick({ trx, now, rowLocks, afterCommit }) {
-      const rows = await claimDue(trx, 'grafana_annotations', {
-        now: now.getTime(),
-        staleMs,
-        limit: CLAIM,
-        rowLocks,
-      });
-      if (rows.length === 0) return;
-      afterCommit(() => {
-        for (const row of rows) {
-          const p = push(deps, row).catch(() => undefined);
-          inflight.add(p);
-          void p.finally(() => inflight.delete(p));
-        }
-      });
+    claimLimit: CLAIM,
+    staleMs: timeoutMs * 2 + 60_000,
+    // Each row on its own: one that fails does not hold up the others.
+    deliver: async (rows) => {
+      await Promise.all(rows.map((row) => push(deps, row).catch(() => undefined)));
     },
-    async drain() {
-      while (inflight.size > 0) await Promise.all([...inflight]);
-    },
-  };
+  });
+  return { ...worker.module, drain: worker.drain };
 }
 
 async function push(deps: AnnotationDeps, row: GrafanaAnnotationRow): Promise<void> {
@@ -123,11 +110,14 @@ async function failed(
   const { grafana, clock, db } = deps;
   const t = clock.now().getTime();
   const retry = e.retryable && row.attempts < grafana.maxAttempts;
-  const backoff = Math.min(
-    grafana.retryMaxSeconds * 1000,
-    grafana.retryBaseSeconds * 1000 * 2 ** (row.attempts - 1),
-  );
-  const dueAt = t + backoff * (0.5 + (deps.random ?? Math.random)() * 0.5);
+  const dueAt =
+    t +
+    retryDelayMs({
+      attempt: row.attempts,
+      baseMs: grafana.retryBaseSeconds * 1000,
+      maxMs: grafana.retryMaxSeconds * 1000,
+      random: deps.random ?? Math.random,
+    });
   const message = e.message.slice(0, 500);
   await db
     .updateTable('grafana_annotations')

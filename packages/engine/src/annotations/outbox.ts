@@ -4,8 +4,8 @@
  * change that rolled back. The `annotations` module pushes them later; nothing here touches the network.
  */
 import type { Transaction } from 'kysely';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { Database, DeploymentRow, IncidentRow } from '../db/tables.ts';
+import type { AnnotationsConfig } from './config.ts';
 import {
   acknowledgedPoint,
   deploymentAnnotation,
@@ -20,7 +20,7 @@ export interface AnnotationPolicy {
   publicUrl: string | null;
 }
 
-export function annotationPolicy(config: KlaxonConfig): AnnotationPolicy | null {
+export function annotationPolicy(config: AnnotationsConfig): AnnotationPolicy | null {
   if (!config.grafana) return null;
   return { publicUrl: config.server.publicUrl?.replace(/\/$/, '') ?? null };
 }

@@ -3,14 +3,15 @@ import { annotationModule, type AnnotationModule } from '../annotations/module.t
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { handoffModule } from '../escalation/handoffs.ts';
-import { heartbeatModule } from '../escalation/heartbeat.ts';
+import { handoffModule } from '../oncall/handoffs.ts';
+import { heartbeatModule } from '../heartbeat/module.ts';
 import { escalationModule } from '../escalation/module.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
-import { deliveryModule, type DeliveryModule } from '../notifications/delivery.ts';
-import { ProviderRegistry } from '../notifications/registry.ts';
+import { deliveryModule, type DeliveryModule } from '../delivery/module.ts';
+import { ProviderRegistry } from '../delivery/registry.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
-import type { EngineModule } from './loop.ts';
+import { retriggerIncidents } from '../incidents/store.ts';
+import type { EngineModule } from '../engine/loop.ts';
 
 export interface ModuleOptions {
   clock: Clock;
@@ -60,6 +61,7 @@ export function standardModules(
       config,
       directory,
       dispatch: delivery ? (rows) => delivery.dispatch(rows) : undefined,
+      retrigger: retriggerIncidents,
     }),
   );
   if (delivery) modules.push(delivery);

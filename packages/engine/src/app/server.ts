@@ -3,13 +3,13 @@
  * so do tests that need a real socket.
  */
 import type { FastifyServerOptions } from 'fastify';
-import { systemClock, type Clock } from './clock/clock.ts';
-import type { KlaxonConfig } from './config/schema.ts';
-import { createDatabase, type DatabaseOptions, type KlaxonDatabase } from './db/database.ts';
-import { EngineLoop, type EngineModule } from './engine/loop.ts';
-import { standardModules } from './engine/modules.ts';
-import { ProviderRegistry } from './notifications/registry.ts';
-import { buildApp, type KlaxonApp } from './http/app.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import type { KlaxonConfig } from '../config/schema.ts';
+import { createDatabase, type DatabaseOptions, type KlaxonDatabase } from '../db/database.ts';
+import { EngineLoop, type EngineModule } from '../engine/loop.ts';
+import { standardModules } from './modules.ts';
+import { ProviderRegistry } from '../delivery/registry.ts';
+import { buildApp, type KlaxonApp } from './build.ts';
 
 export interface ServerOptions {
   config: KlaxonConfig;

@@ -3,7 +3,7 @@
  * browser and an API client see.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, KEYS } from '../../test/helpers.ts';
+import { amPayload, auth, buildTestApp, KEYS } from '@klaxon/testing';
 import { hashPassword } from './password.ts';
 import { safeReturnTo } from './routes.ts';
 

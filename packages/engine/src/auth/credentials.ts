@@ -6,129 +6,34 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type {
-  ApiTokenConfig,
-  IntegrationKeyConfig,
-  IntegrationSource,
-  KlaxonConfig,
-  Role,
-  UserConfig,
-} from '../config/schema.ts';
-import type { SessionStore } from '../auth/sessions.ts';
-import { ApiError } from './errors.ts';
+import type { ApiTokenConfig, AuthDirectory, AuthIntegrationKey, AuthUser, Role } from './config.ts';
+import type { SessionStore } from './sessions.ts';
+import { userPrincipal, type Principal } from './principal.ts';
+import { ApiError } from '../errors/errors.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
 export const SESSION_COOKIE = 'klaxon_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export interface Principal {
-  /** The actor recorded on changes: the user id for people, the token name for tokens. */
-  name: string;
-  role: Role;
-  kind: 'user' | 'token';
-  /** For kind 'user'. */
-  userId?: string;
-  /** Team ids the principal is scoped to; null = every team (admins, tokens without `teams`). */
-  teams: string[] | null;
-  via: 'password' | 'oidc' | 'token';
-  /** For cookie sessions: what X-CSRF-Token must carry on unsafe methods. */
-  csrfToken?: string;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** Team ids `userId` belongs to: as a member or as the lead. */
-export function teamsOf(config: Pick<KlaxonConfig, 'teams'>, userId: string): string[] {
-  return config.teams.filter((t) => t.members.includes(userId) || t.lead === userId).map((t) => t.id);
-}
-
-/** The principal for a signed-in person, from the config as it is now. */
-export function userPrincipal(
-  config: Pick<KlaxonConfig, 'teams'>,
-  user: UserConfig,
-  via: 'password' | 'oidc',
-  csrfToken?: string,
-): Principal {
-  return {
-    name: user.id,
-    role: user.role,
-    kind: 'user',
-    userId: user.id,
-    teams: user.role === 'admin' ? null : teamsOf(config, user.id),
-    via,
-    ...(csrfToken ? { csrfToken } : {}),
-  };
-}
-
-/**
- * Service ids the principal may see and act on; null = all.
- *
- * @example
- * const visible = visibleServices(config, req.principal!);
- * const rows = visible ? incidents.filter((i) => visible.has(i.service)) : incidents;
- */
-export function visibleServices(config: Pick<KlaxonConfig, 'services'>, p: Principal): Set<string> | null {
-  if (p.teams === null) return null;
-  const teams = new Set(p.teams);
-  return new Set(config.services.filter((s) => teams.has(s.team)).map((s) => s.id));
-}
-
-export function canSeeService(
-  config: Pick<KlaxonConfig, 'services'>,
-  p: Principal,
-  serviceId: string,
-): boolean {
-  return visibleServices(config, p)?.has(serviceId) ?? true;
-}
-
-/**
- * The service filter for a list query: the `requested` services (and those of the `teams` asked for),
- * narrowed to what the principal may see. undefined = no filter; an empty list = nothing to show.
- *
- * @example
- * const services = scopeServices(config, req.principal!, q.service, q.team);
- * if (services?.length === 0) return { incidents: [] };
- */
-export function scopeServices(
-  config: Pick<KlaxonConfig, 'services'>,
-  p: Principal,
-  requested?: string[],
-  teams?: string[],
-): string[] | undefined {
-  let allowed = visibleServices(config, p);
-  if (teams?.length) {
-    const wanted = new Set(teams);
-    const ofTeams = config.services.filter((s) => wanted.has(s.team) && (allowed?.has(s.id) ?? true));
-    allowed = new Set(ofTeams.map((s) => s.id));
-  }
-  if (requested?.length) return allowed ? requested.filter((s) => allowed.has(s)) : requested;
-  return allowed ? [...allowed] : undefined;
-}
-
-/** Whether the principal may act for `team` (admins and unscoped tokens may act for any). */
-export function inTeam(p: Principal, team: string): boolean {
-  return p.teams === null || p.teams.includes(team);
-}
-
 const sameSecret = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export class Credentials {
-  readonly #config: KlaxonConfig;
-  readonly #keys: Map<string, IntegrationKeyConfig>;
+/**
+ * `K` and `U` are the integration key and user types of the config it is built from, so callers get back
+ * what they passed in (ingest reads a key's service and SNS options).
+ */
+export class Credentials<K extends AuthIntegrationKey = AuthIntegrationKey, U extends AuthUser = AuthUser> {
+  readonly #config: AuthDirectory<K, U>;
+  readonly #keys: Map<string, K>;
   readonly #tokens: Map<string, ApiTokenConfig>;
-  readonly #users: Map<string, UserConfig>;
-  readonly #byLogin: Map<string, UserConfig>;
+  readonly #users: Map<string, U>;
+  readonly #byLogin: Map<string, U>;
   /** Browser sessions; without a store only API tokens authenticate. */
   readonly sessions: SessionStore | undefined;
 
-  constructor(config: KlaxonConfig, sessions?: SessionStore) {
+  constructor(config: AuthDirectory<K, U>, sessions?: SessionStore) {
     this.#config = config;
     this.#keys = new Map(config.integrationKeys.map((k) => [digest(k.key), k]));
     this.#tokens = new Map(config.apiTokens.map((t) => [digest(t.token), t]));
@@ -139,7 +44,7 @@ export class Credentials {
   }
 
   /** The integration key for `source`, or an ApiError saying what is wrong with it. */
-  integration(key: string | undefined, source: IntegrationSource): IntegrationKeyConfig {
+  integration(key: string | undefined, source: K['source']): K {
     if (!key) throw new ApiError('missing_credentials');
     const found = this.#keys.get(digest(key));
     if (!found)
@@ -161,17 +66,17 @@ export class Credentials {
   }
 
   /** The user a sign-in name (user id, or email in any case) names. */
-  userByLogin(name: string): UserConfig | undefined {
+  userByLogin(name: string): U | undefined {
     return this.#byLogin.get(name) ?? this.#byLogin.get(name.toLowerCase());
   }
 
   /** The user with this email (any case): how an OIDC sign-in is matched. */
-  userByEmail(email: string): UserConfig | undefined {
+  userByEmail(email: string): U | undefined {
     const user = this.#byLogin.get(email.toLowerCase());
     return user?.email?.toLowerCase() === email.toLowerCase() ? user : undefined;
   }
 
-  user(id: string): UserConfig | undefined {
+  user(id: string): U | undefined {
     return this.#users.get(id);
   }
 

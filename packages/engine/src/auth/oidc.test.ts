@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../../test/helpers.ts';
+import { buildTestApp } from '@klaxon/testing';
 
 const SECRET = 'oidc-test-client-secret-0123456789';
 const KLAXON = 'http://klaxon.test';

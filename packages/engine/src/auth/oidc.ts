@@ -6,8 +6,8 @@
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import type { Clock } from '../clock/clock.ts';
-import type { OidcConfig } from '../config/schema.ts';
 import type { Database } from '../db/tables.ts';
+import type { OidcConfig } from './config.ts';
 import { sha256 } from './sessions.ts';
 
 const LOGIN_TTL_MS = 10 * 60_000;

@@ -5,16 +5,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import { ROLES, type KlaxonConfig, type UserConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { SessionVia } from '../db/tables.ts';
-import { checkCsrf, SESSION_COOKIE, sessionCookie, teamsOf, type Credentials } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
+import { ROLES, type AuthRoutesConfig, type AuthUser, type TeamsView } from './config.ts';
+import { checkCsrf, SESSION_COOKIE, sessionCookie, type Credentials } from './credentials.ts';
+import { teamsOf } from './principal.ts';
+import { ApiError } from '../errors/errors.ts';
 import { OIDC_CALLBACK_PATH, OidcLoginError, OidcSignIn } from './oidc.ts';
 import { verifyPassword } from './password.ts';
 
 export interface AuthRouteDeps {
-  config: KlaxonConfig;
+  config: AuthRoutesConfig;
   store: KlaxonDatabase;
   clock: Clock;
   credentials: Credentials;
@@ -42,7 +43,7 @@ const oidcLoginQuery = z.strictObject({
 export type Me = z.output<typeof meSchema>;
 
 /** What the web UI shows for the signed-in person. */
-export function meOf(config: KlaxonConfig, user: UserConfig, via: SessionVia): Me {
+export function meOf(config: TeamsView, user: AuthUser, via: SessionVia): Me {
   const teams = user.role === 'admin' ? config.teams.map((t) => t.id) : teamsOf(config, user.id);
   return { id: user.id, name: user.name, role: user.role, teams, via };
 }
@@ -69,7 +70,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  * Browsers drop a Secure cookie set over plain http (except on localhost), and the sign-in would seem to
  * do nothing: refuse it with the fix instead.
  */
-export function requireSecureTransport(req: FastifyRequest, config: KlaxonConfig): void {
+export function requireSecureTransport(req: FastifyRequest, config: Pick<AuthRoutesConfig, 'auth'>): void {
   if (!config.auth.cookieSecure || req.protocol === 'https') return;
   const forwarded = req.headers['x-forwarded-proto'];
   if (typeof forwarded === 'string' && forwarded.split(',')[0]!.trim().toLowerCase() === 'https') return;
@@ -91,7 +92,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
     sameSite: 'lax' as const,
     secure: config.auth.cookieSecure,
   };
-  const startSession = async (reply: FastifyReply, user: UserConfig, via: SessionVia) => {
+  const startSession = async (reply: FastifyReply, user: AuthUser, via: SessionVia) => {
     const { cookie, session } = await sessions.create(user.id, via);
     void reply.setCookie(SESSION_COOKIE, cookie, {
       ...cookieOptions,
@@ -192,7 +193,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
 function oidcRoutes(
   app: FastifyInstance,
   deps: AuthRouteDeps,
-  startSession: (reply: FastifyReply, user: UserConfig, via: SessionVia) => Promise<unknown>,
+  startSession: (reply: FastifyReply, user: AuthUser, via: SessionVia) => Promise<unknown>,
 ): void {
   const { config, store, clock, credentials } = deps;
   const options = config.auth.oidc;

@@ -1,8 +1,8 @@
 /** The session store and password hashes, on SQLite and PostgreSQL. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestStore, DIALECTS, skipPostgres } from '@klaxon/testing';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { createTestStore, DIALECTS, skipPostgres } from '../../test/helpers.ts';
 import { hashPassword, parsePasswordHash, verifyPassword } from './password.ts';
 import { sha256, SessionStore } from './sessions.ts';
 

@@ -2,7 +2,7 @@
  * The database tables as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, read
  * back as numbers); JSON columns hold text so both dialects store the same bytes.
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export type IncidentState = 'triggered' | 'acknowledged' | 'resolved';
 export type AlertStatus = 'firing' | 'resolved';
@@ -225,8 +225,6 @@ export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotificationRow = Insertable<NotificationsTable>;
 
 export type IncidentRow = Selectable<IncidentsTable>;
-export type NewIncidentRow = Insertable<IncidentsTable>;
-export type IncidentUpdate = Updateable<IncidentsTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type NewAlertRow = Insertable<AlertsTable>;
 export type IncidentEventRow = Selectable<IncidentEventsTable>;

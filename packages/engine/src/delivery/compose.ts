@@ -2,18 +2,18 @@
  * Turns a notification row and its incident into the words each channel sends: a subject line, a body
  * with the links, and an SMS-sized line with the reply codes.
  */
-import type { KlaxonConfig } from '../config/schema.ts';
 import { changedLine, describeChange } from '../deployments/changes.ts';
 import type { ChangeDto } from '../deployments/model.ts';
 import type { NotificationRow } from '../db/tables.ts';
 import { incidentContext } from '../incidents/context.ts';
 import type { AlertDto, IncidentDto } from '../incidents/model.ts';
 import type { DeliveryChannel, OutboundMessage } from './provider.ts';
+import type { ComposeConfig } from './config.ts';
 
 const STATE_WORD = { triggered: 'TRIGGERED', acknowledged: 'ACKNOWLEDGED', resolved: 'RESOLVED' } as const;
 
 export function composeMessage(
-  config: KlaxonConfig,
+  config: ComposeConfig,
   row: NotificationRow,
   incident: IncidentDto | null,
   alerts: readonly AlertDto[],

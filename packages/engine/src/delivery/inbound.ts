@@ -9,16 +9,18 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { ApiError } from '../http/errors.ts';
-import { acknowledgeIncident, changeOptions, resolveIncident } from '../incidents/store.ts';
+import { ApiError } from '../errors/errors.ts';
+import { acknowledgeIncident, changeOptions, escalateIncident, resolveIncident } from '../incidents/store.ts';
+import { updateNotification } from '../notifications/store.ts';
+import { appendTimeline, timelineEvent } from '../timeline/timeline.ts';
 import { pageCallTwiml, sayTwiml, verifyTwilioSignature } from './providers/twilio.ts';
-import { finishFailed } from './delivery.ts';
+import type { InboundConfig } from './config.ts';
+import { finishFailed } from './failure.ts';
 import { SLACK_ACTIONS, verifySlackSignature } from './providers/slack.ts';
 
 export interface InboundDeps {
-  config: KlaxonConfig;
+  config: InboundConfig;
   store: KlaxonDatabase;
   clock: Clock;
   poke?: () => void;
@@ -37,7 +39,7 @@ export function parseReply(text: string): { action: Action; incident: number | n
   return { action, incident: num ? Number(num) : null };
 }
 
-function publicUrl(config: KlaxonConfig, req: FastifyRequest): string {
+function publicUrl(config: InboundConfig, req: FastifyRequest): string {
   const base =
     config.server.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
   return `${base}${req.url}`;
@@ -172,26 +174,25 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
           );
       }
       if (fields.Digits === '2') {
-        const now = clock.now().getTime();
-        await store.db
-          .updateTable('escalations')
-          .set({ next_at: now, updated_at: now })
-          .where('incident_id', '=', row.incident_id)
-          .where('state', '=', 'active')
-          .execute();
-        await store.db
-          .insertInto('incident_events')
-          .values({
-            incident_id: row.incident_id,
-            at: now,
-            kind: 'escalation.requested',
-            actor: `voice:${row.user_id}`,
-            message: `${row.user_id} pressed 2: escalate now`,
-            data: '{}',
-          })
-          .execute();
-        deps.poke?.();
-        return reply.type('text/xml').send(sayTwiml('Escalating to the next responder now. Goodbye.'));
+        const escalated = await escalateIncident(
+          store,
+          row.incident_id,
+          `voice:${row.user_id}`,
+          clock.now().getTime(),
+        ).catch((e: unknown) => {
+          if (e instanceof ApiError) return null;
+          throw e;
+        });
+        if (escalated) deps.poke?.();
+        return reply
+          .type('text/xml')
+          .send(
+            sayTwiml(
+              escalated
+                ? 'Escalating to the next responder now. Goodbye.'
+                : 'There is no escalation step left to run. Goodbye.',
+            ),
+          );
       }
       return reply.type('text/xml').send(sayTwiml('Unknown key. Goodbye.'));
     });
@@ -209,24 +210,16 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
       const now = clock.now().getTime();
       const note = async (kind: string, message: string) => {
         if (row.incident_id === null) return;
-        await store.db
-          .insertInto('incident_events')
-          .values({
-            incident_id: row.incident_id,
-            at: now,
-            kind,
-            actor: 'twilio',
-            message,
-            data: JSON.stringify({ notificationId: id, channel: row.channel, status }),
-          })
-          .execute();
+        await appendTimeline(store.db, [
+          timelineEvent(row.incident_id, now, kind, 'twilio', message, {
+            notificationId: id,
+            channel: row.channel,
+            status,
+          }),
+        ]);
       };
       if (status === 'delivered' || status === 'completed') {
-        await store.db
-          .updateTable('notifications')
-          .set({ status: 'delivered', updated_at: now })
-          .where('id', '=', id)
-          .execute();
+        await updateNotification(store.db, id, { status: 'delivered', updated_at: now });
         await note('notification.delivered', `${row.channel} to ${row.user_id || row.address} ${status}`);
       } else if (['undelivered', 'failed', 'busy', 'no-answer', 'canceled'].includes(status)) {
         await note(

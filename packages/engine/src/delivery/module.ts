@@ -7,18 +7,19 @@
  * on at once. Every attempt is a timeline event and a `klaxon_notifications_total` sample. A row left in
  * `sending` by a crash is claimed again once stale: delivery is at least once.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { Database, NewIncidentEventRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
-import { claimDue } from '../engine/outbox.ts';
+import { outboxWorker, retryDelayMs } from '../engine/outbox.ts';
 import { changesFor } from '../deployments/changes.ts';
 import type { ChangeDto } from '../deployments/model.ts';
 import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
-import { timelineEvent } from '../incidents/timeline.ts';
+import { updateNotification } from '../notifications/store.ts';
+import { eventRow, finishFailed, insertEvents } from './failure.ts';
 import { composeMessage } from './compose.ts';
+import type { DeliveryConfig } from './config.ts';
 import {
   ProviderError,
   type DeliveryChannel,
@@ -32,7 +33,7 @@ const CLAIM = 200;
 const PAGING_CHANNELS = new Set(['voice', 'sms', 'push']);
 
 export interface DeliveryDeps {
-  config: KlaxonConfig;
+  config: DeliveryConfig;
   db: Kysely<Database>;
   clock: Clock;
   registry: ProviderRegistry;
@@ -51,35 +52,19 @@ export interface DeliveryModule extends EngineModule {
 }
 
 export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
-  const inflight = new Set<Promise<void>>();
   const n = deps.config.notifications;
   const timeoutMs = n.timeoutSeconds * 1000;
-  const staleMs = timeoutMs * Math.max(1, deps.registry.providers.length) + 60_000;
   const lanes = new Lanes(Object.keys(n.rateLimits));
-  const dispatch = (rows: NotificationRow[]) => {
-    const p = deliverAll(deps, lanes, rows).catch(() => undefined);
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-  };
-  return {
+  const worker = outboxWorker({
     name: 'delivery',
+    table: 'notifications',
     // Pages due at once arrive through dispatch(); the tick is for retries and delayed rules.
     everyMs: 200,
-    async tick({ trx, now, rowLocks, afterCommit }) {
-      const claimed = await claimDue(trx, 'notifications', {
-        now: now.getTime(),
-        staleMs,
-        limit: CLAIM,
-        rowLocks,
-      });
-      if (claimed.length === 0) return;
-      afterCommit(() => dispatch(claimed));
-    },
-    dispatch,
-    async drain() {
-      while (inflight.size > 0) await Promise.all([...inflight]);
-    },
-  };
+    claimLimit: CLAIM,
+    staleMs: timeoutMs * Math.max(1, deps.registry.providers.length) + 60_000,
+    deliver: (rows) => deliverAll(deps, lanes, rows),
+  });
+  return { ...worker.module, dispatch: worker.dispatch, drain: worker.drain };
 }
 
 async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRow[]): Promise<void> {
@@ -124,16 +109,11 @@ async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRo
           );
         } catch (err) {
           // A bug or a database error: put the row back for the next tick rather than lose it.
-          await deps.db
-            .updateTable('notifications')
-            .set({
-              status: 'queued',
-              last_error: `internal: ${(err as Error).message}`.slice(0, 500),
-              updated_at: deps.clock.now().getTime(),
-            })
-            .where('id', '=', row.id)
-            .execute()
-            .catch(() => undefined);
+          await updateNotification(deps.db, row.id, {
+            status: 'queued',
+            last_error: `internal: ${(err as Error).message}`.slice(0, 500),
+            updated_at: deps.clock.now().getTime(),
+          }).catch(() => undefined);
         }
       };
       return lanes.run(row, send);
@@ -170,17 +150,16 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
   const channel = row.channel as DeliveryChannel;
   const count = (outcome: string) => deps.metrics?.notifications.inc({ channel, outcome });
   const finish = async (status: 'canceled' | 'failed', reason: string) => {
-    await db
-      .updateTable('notifications')
-      .set({ status, last_error: reason, updated_at: clock.now().getTime() })
-      .where('id', '=', row.id)
-      .execute();
+    await updateNotification(db, row.id, { status, last_error: reason, updated_at: clock.now().getTime() });
     count(status);
-    await event(db, row, clock.now().getTime(), `notification.${status}`, `${describe(row)}: ${reason}`, {
-      notificationId: row.id,
-      channel,
-      reason,
-    });
+    const at = clock.now().getTime();
+    await insertEvents(db, [
+      eventRow(row, at, `notification.${status}`, `${describe(row)}: ${reason}`, {
+        notificationId: row.id,
+        channel,
+        reason,
+      }),
+    ]);
   };
 
   if (msg.incident?.tier === 'T3' && PAGING_CHANNELS.has(channel))
@@ -224,9 +203,10 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
         'canceled',
         'the announcement it updates was not sent; it carries the current state when it is',
       );
-    if (channel === 'slack') {
-      const p = parent.provider ? deps.registry.get(parent.provider) : undefined;
-      chain = p?.update ? [p] : [];
+    // A provider that can edit what it sent (Slack) edits the announcement; otherwise a new message goes out.
+    const p = parent.provider ? deps.registry.get(parent.provider) : undefined;
+    if (p?.update) {
+      chain = [p];
       previous = {
         providerId: parent.provider_id ?? undefined,
         providerRef: parent.provider_ref ?? undefined,
@@ -276,20 +256,16 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
         ),
       );
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('notifications')
-          .set({
-            status: 'sent',
-            provider: provider.id,
-            provider_id: result.providerId ?? null,
-            provider_ref: result.providerRef ?? null,
-            sent_at: sentAt,
-            latency_ms: sentAt - row.due_at,
-            last_error: errors.length ? joined() : null,
-            updated_at: sentAt,
-          })
-          .where('id', '=', row.id)
-          .execute();
+        await updateNotification(trx, row.id, {
+          status: 'sent',
+          provider: provider.id,
+          provider_id: result.providerId ?? null,
+          provider_ref: result.providerRef ?? null,
+          sent_at: sentAt,
+          latency_ms: sentAt - row.due_at,
+          last_error: errors.length ? joined() : null,
+          updated_at: sentAt,
+        });
         await insertEvents(trx, attempts);
       });
       count('sent');
@@ -316,16 +292,22 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
   const retryable = errors.some((e) => e.retryable);
   if (retryable && row.attempts < config.notifications.maxAttempts) {
     const n = config.notifications;
-    const backoff = Math.min(n.retryMaxSeconds * 1000, n.retryBaseSeconds * 1000 * 2 ** (row.attempts - 1));
-    const jittered = backoff * (0.5 + (deps.random ?? Math.random)() * 0.5);
-    const asked = Math.max(0, ...errors.map((e) => e.retryAfterMs ?? 0));
-    const dueAt = clock.now().getTime() + Math.max(jittered, asked);
+    const dueAt =
+      clock.now().getTime() +
+      retryDelayMs({
+        attempt: row.attempts,
+        baseMs: n.retryBaseSeconds * 1000,
+        maxMs: n.retryMaxSeconds * 1000,
+        random: deps.random ?? Math.random,
+        atLeastMs: Math.max(0, ...errors.map((e) => e.retryAfterMs ?? 0)),
+      });
     await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('notifications')
-        .set({ status: 'queued', due_at: dueAt, last_error: joined(), updated_at: clock.now().getTime() })
-        .where('id', '=', row.id)
-        .execute();
+      await updateNotification(trx, row.id, {
+        status: 'queued',
+        due_at: dueAt,
+        last_error: joined(),
+        updated_at: clock.now().getTime(),
+      });
       await insertEvents(trx, attempts);
     });
     count('retry');
@@ -333,54 +315,6 @@ async function deliverOne(deps: DeliveryDeps, row: NotificationRow, msg: Outboun
   }
   await insertEvents(db, attempts);
   await finishFailed(deps, row, joined());
-}
-
-/** Marks a notification failed; if the person it paged now has no channel that worked, escalates at once. */
-export async function finishFailed(
-  deps: Pick<DeliveryDeps, 'db' | 'clock' | 'poke'>,
-  row: NotificationRow,
-  reason: string,
-): Promise<void> {
-  const { db, clock } = deps;
-  const t = clock.now().getTime();
-  await db
-    .updateTable('notifications')
-    .set({ status: 'failed', last_error: reason.slice(0, 500), updated_at: t })
-    .where('id', '=', row.id)
-    .execute();
-  if (row.kind !== 'page' || row.incident_id === null || row.step_index === null) return;
-  const siblings = await db
-    .selectFrom('notifications')
-    .select('status')
-    .where('incident_id', '=', row.incident_id)
-    .where('user_id', '=', row.user_id)
-    .where('step_index', '=', row.step_index)
-    .where('kind', '=', 'page')
-    .where('due_at', '<=', t)
-    .execute();
-  if (siblings.some((s) => s.status !== 'failed')) return;
-  const moved = await db
-    .updateTable('escalations')
-    .set({ next_at: t, updated_at: t })
-    .where('incident_id', '=', row.incident_id)
-    .where('state', '=', 'active')
-    .where('step_index', '=', row.step_index + 1)
-    .where('next_at', '>', t)
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) > 0) {
-    await event(
-      db,
-      row,
-      t,
-      'escalation.unreachable',
-      `Every channel to ${row.user_id} failed; escalating to the next step now`,
-      {
-        user: row.user_id,
-        step: row.step_index,
-      },
-    );
-    deps.poke?.();
-  }
 }
 
 function toProviderError(err: unknown): ProviderError {
@@ -396,33 +330,4 @@ function describe(row: NotificationRow): string {
   const who = row.user_id ? ` to ${row.user_id}` : '';
   const what = row.kind === 'update' ? 'update' : row.kind === 'channel' ? 'announcement' : row.kind;
   return `${row.channel} ${what}${who} (${row.address})`;
-}
-
-function eventRow(
-  row: NotificationRow,
-  at: number,
-  kind: string,
-  message: string,
-  data: Record<string, unknown>,
-): NewIncidentEventRow {
-  return timelineEvent(row.incident_id ?? 0, at, kind, 'klaxon:delivery', message, data);
-}
-
-async function insertEvents(
-  db: Kysely<Database> | Transaction<Database>,
-  events: NewIncidentEventRow[],
-): Promise<void> {
-  const rows = events.filter((e) => e.incident_id !== 0);
-  if (rows.length > 0) await db.insertInto('incident_events').values(rows).execute();
-}
-
-async function event(
-  db: Kysely<Database>,
-  row: NotificationRow,
-  at: number,
-  kind: string,
-  message: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  await insertEvents(db, [eventRow(row, at, kind, message, data)]);
 }

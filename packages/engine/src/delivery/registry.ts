@@ -1,6 +1,6 @@
 /** Builds the configured providers and picks, for a channel and address, the ones to try in order. */
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
+import type { ProviderConfig, ProvidersConfig } from '../notifications/config.ts';
 import type { DeliveryChannel, NotificationProvider } from './provider.ts';
 import { ntfyProvider } from './providers/ntfy.ts';
 import { outboxProvider } from './providers/outbox.ts';
@@ -12,9 +12,13 @@ import { vonageProvider } from './providers/vonage.ts';
 import { webhookProvider } from './providers/webhook.ts';
 import { webPushProvider } from './providers/webpush.ts';
 
-export type ProviderConfig = KlaxonConfig['notifications']['providers'][number];
+export type { ProviderConfig } from '../notifications/config.ts';
 
-export function buildProvider(p: ProviderConfig, config: KlaxonConfig, clock: Clock): NotificationProvider {
+export function buildProvider(
+  p: ProviderConfig,
+  config: ProvidersConfig,
+  clock: Clock,
+): NotificationProvider {
   const timeoutMs = config.notifications.timeoutSeconds * 1000;
   switch (p.type) {
     case 'twilio':
@@ -82,7 +86,7 @@ export class ProviderRegistry {
     this.providers = providers;
   }
 
-  static fromConfig(config: KlaxonConfig, clock: Clock): ProviderRegistry {
+  static fromConfig(config: ProvidersConfig, clock: Clock): ProviderRegistry {
     return new ProviderRegistry(config.notifications.providers.map((p) => buildProvider(p, config, clock)));
   }
 

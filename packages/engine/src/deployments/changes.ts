@@ -4,8 +4,8 @@
  * a deployment reported late (a webhook retried) still shows on the incident.
  */
 import type { Kysely } from 'kysely';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { Database } from '../db/tables.ts';
+import type { DeploymentsView } from './config.ts';
 import { toDeploymentDto, type ChangeDto } from './model.ts';
 
 /** The most changes listed on one incident. */
@@ -19,7 +19,10 @@ export interface OpenedIncident {
 }
 
 /** The incident's own service and its direct dependencies, each with how it relates. */
-export function relatedServices(config: KlaxonConfig, serviceId: string): Map<string, ChangeDto['relation']> {
+export function relatedServices(
+  config: DeploymentsView,
+  serviceId: string,
+): Map<string, ChangeDto['relation']> {
   const out = new Map<string, ChangeDto['relation']>();
   for (const dep of config.services.find((s) => s.id === serviceId)?.dependsOn ?? [])
     out.set(dep, 'dependency');
@@ -30,7 +33,7 @@ export function relatedServices(config: KlaxonConfig, serviceId: string): Map<st
 /** The changes before each incident, newest first, in one query for the lot. */
 export async function changesFor(
   db: Kysely<Database>,
-  config: KlaxonConfig,
+  config: DeploymentsView,
   incidents: readonly OpenedIncident[],
 ): Promise<Map<number, ChangeDto[]>> {
   const out = new Map<number, ChangeDto[]>(incidents.map((i) => [i.id, []]));

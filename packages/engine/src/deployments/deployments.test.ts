@@ -5,8 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SERVICES_YAML, startHarness, type Harness } from '../../test/engine-harness.ts';
-import { auth, DIALECTS, skipPostgres, TOKENS } from '../../test/helpers.ts';
+import {
+  auth,
+  DIALECTS,
+  SERVICES_YAML,
+  skipPostgres,
+  startHarness,
+  TOKENS,
+  type Harness,
+} from '@klaxon/testing';
 
 const MIN = 60_000;
 const GITHUB = JSON.parse(

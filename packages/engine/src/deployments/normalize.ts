@@ -3,9 +3,9 @@
  * `?service=`, else the config's `deployments.repositories` / `deployments.argocdApps` mapping, else a
  * service whose id is the repository or app name.
  */
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { NewDeploymentRow } from '../db/tables.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from '../errors/errors.ts';
+import type { DeploymentsView } from './config.ts';
 import type { ArgocdDeploymentBody, DeploymentPayload, GithubDeploymentStatusBody } from './model.ts';
 
 export interface NormalizeInput {
@@ -23,7 +23,7 @@ export type Normalized = { row: NewDeploymentRow } | { ignored: string };
 
 const short = (sha: string) => (/^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha);
 
-export function normalizeDeployment(config: KlaxonConfig, input: NormalizeInput): Normalized {
+export function normalizeDeployment(config: DeploymentsView, input: NormalizeInput): Normalized {
   const { payload, principal, now } = input;
   const base = { created_by: principal, created_at: now };
   switch (payload.kind) {
@@ -54,7 +54,7 @@ export function normalizeDeployment(config: KlaxonConfig, input: NormalizeInput)
 }
 
 function fromGithub(
-  config: KlaxonConfig,
+  config: DeploymentsView,
   b: GithubDeploymentStatusBody,
   input: NormalizeInput,
   base: { created_by: string; created_at: number },
@@ -97,7 +97,7 @@ function fromGithub(
 }
 
 function fromArgocd(
-  config: KlaxonConfig,
+  config: DeploymentsView,
   b: ArgocdDeploymentBody,
   input: NormalizeInput,
   base: { created_by: string; created_at: number },
@@ -135,7 +135,7 @@ function fromArgocd(
   };
 }
 
-function knownService(config: KlaxonConfig, id: string, where: string): string {
+function knownService(config: DeploymentsView, id: string, where: string): string {
   if (config.services.some((s) => s.id === id)) return id;
   const known = config.services
     .slice(0, 8)
@@ -147,7 +147,7 @@ function knownService(config: KlaxonConfig, id: string, where: string): string {
   );
 }
 
-function byName(config: KlaxonConfig, name: string, what: string, section: string, key: string): string {
+function byName(config: DeploymentsView, name: string, what: string, section: string, key: string): string {
   if (config.services.some((s) => s.id === name)) return name;
   throw new ApiError(
     'unknown_service',

@@ -5,12 +5,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { annotationPolicy } from '../annotations/outbox.ts';
-import { canSeeService, requireRole, scopeServices, type Credentials } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
-import { zodValidatorCompiler } from '../http/zod-schema.ts';
+import { requireRole, type Credentials } from '../auth/credentials.ts';
+import { canSeeService, scopeServices } from '../auth/principal.ts';
+import { ApiError } from '../errors/errors.ts';
+import { zodValidatorCompiler } from '../validation/http.ts';
 import {
   deploymentBody,
   deploymentSchema,
@@ -18,11 +18,12 @@ import {
   payloadKindOf,
   type DeploymentPayload,
 } from './model.ts';
+import type { DeploymentRoutesConfig } from './config.ts';
 import { normalizeDeployment } from './normalize.ts';
 import { listDeployments, recordDeployment } from './store.ts';
 
 export interface DeploymentRouteDeps {
-  config: KlaxonConfig;
+  config: DeploymentRoutesConfig;
   store: KlaxonDatabase;
   clock: Clock;
   credentials: Credentials;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestStore, DIALECTS, skipPostgres } from '@klaxon/testing';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { createTestStore, DIALECTS, skipPostgres } from '../../test/helpers.ts';
 import { EngineLoop, type EngineModule } from './loop.ts';
 
 describe.each(DIALECTS)('engine loop on %s', (dialect) => {

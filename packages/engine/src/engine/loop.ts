@@ -24,10 +24,12 @@ export interface TickContext {
  * One background job.
  *
  * @example
+ * // A module calls the store of the folder that owns its table (here, a sessions sweeper).
  * const sweeper: EngineModule = {
  *   name: 'sweeper',
+ *   everyMs: 60_000,
  *   async tick({ trx, now }) {
- *     await trx.deleteFrom('incident_events').where('at', '<', now.getTime() - 90 * 86_400_000).execute();
+ *     await deleteExpiredSessions(trx, now.getTime());
  *   },
  * };
  */

@@ -2,10 +2,12 @@
  * Claiming due rows of an outbox table (notifications, Grafana annotations): rows queued and due, or
  * stuck in `sending` longer than a send can take (the process died mid-send), are marked `sending` with
  * one more attempt inside the tick's transaction. Sending happens after the commit; `FOR UPDATE SKIP
- * LOCKED` on PostgreSQL keeps replicas from claiming the same row.
+ * LOCKED` on PostgreSQL keeps replicas from claiming the same row. `outboxWorker` is that loop as an
+ * engine module, and `retryDelayMs` the backoff both outboxes retry with.
  */
 import type { Transaction } from 'kysely';
 import type { Database, GrafanaAnnotationRow, NotificationRow } from '../db/tables.ts';
+import type { EngineModule } from './loop.ts';
 
 interface OutboxRows {
   notifications: NotificationRow;
@@ -44,4 +46,94 @@ export async function claimDue<T extends keyof OutboxRows>(
     )
     .execute();
   return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
+}
+
+/** A row of an outbox table. */
+export type OutboxRow<T extends keyof OutboxRows> = OutboxRows[T];
+
+export interface OutboxWorkerOptions<T extends keyof OutboxRows> {
+  /** The engine module's name (its lock is named after it). */
+  name: string;
+  table: T;
+  /** Run the tick at most this often (ms). */
+  everyMs: number;
+  /** At most this many rows claimed per tick. */
+  claimLimit: number;
+  /** A row in `sending` for longer than this (ms) was abandoned by a dead process: claim it again. */
+  staleMs: number;
+  /**
+   * Sends rows already claimed (status `sending`, attempts counted), after the commit that claimed them,
+   * and records each one's outcome. A rejection is swallowed: a row it left in `sending` goes stale and is
+   * claimed again.
+   */
+  deliver: (rows: OutboxRow<T>[]) => Promise<void>;
+}
+
+export interface OutboxWorker<T extends keyof OutboxRows> {
+  /** The engine module: its tick claims due rows and hands them to `deliver` once committed. */
+  module: EngineModule;
+  /** Sends rows claimed elsewhere (e.g. pages the escalation wrote as `sending`), tracked like the tick's. */
+  dispatch: (rows: OutboxRow<T>[]) => void;
+  /** Resolves when every send started so far has finished. */
+  drain: () => Promise<void>;
+}
+
+/**
+ * The outbox loop shared by delivery and Grafana annotations: claim due rows in the tick's transaction,
+ * send them in the background after the commit, and keep track of the sends in flight for `drain()`.
+ *
+ * @example
+ * const worker = outboxWorker({
+ *   name: 'annotations', table: 'grafana_annotations', everyMs: 1000, claimLimit: 50, staleMs: 62_000,
+ *   deliver: (rows) => pushAll(rows),
+ * });
+ * loop modules: [worker.module]; on shutdown: await worker.drain();
+ */
+export function outboxWorker<T extends keyof OutboxRows>(o: OutboxWorkerOptions<T>): OutboxWorker<T> {
+  const inflight = new Set<Promise<void>>();
+  const run = async (rows: OutboxRow<T>[]) => {
+    await o.deliver(rows);
+  };
+  const dispatch = (rows: OutboxRow<T>[]) => {
+    const p = run(rows).catch(() => undefined);
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
+  return {
+    module: {
+      name: o.name,
+      everyMs: o.everyMs,
+      async tick({ trx, now, rowLocks, afterCommit }) {
+        const rows = await claimDue(trx, o.table, {
+          now: now.getTime(),
+          staleMs: o.staleMs,
+          limit: o.claimLimit,
+          rowLocks,
+        });
+        if (rows.length === 0) return;
+        afterCommit(() => dispatch(rows));
+      },
+    },
+    dispatch,
+    drain: async () => {
+      while (inflight.size > 0) await Promise.all([...inflight]);
+    },
+  };
+}
+
+/**
+ * How long to wait before attempt `attempt + 1`: `baseMs × 2^(attempt − 1)`, capped at `maxMs`, times a
+ * jitter in [0.5, 1); never less than `atLeastMs` (what the other side asked for, e.g. Retry-After).
+ */
+export function retryDelayMs(o: {
+  /** The attempt that just failed, from 1. */
+  attempt: number;
+  baseMs: number;
+  maxMs: number;
+  /** Uniform in [0, 1), like Math.random. */
+  random: () => number;
+  atLeastMs?: number;
+}): number {
+  const backoff = Math.min(o.maxMs, o.baseMs * 2 ** (o.attempt - 1));
+  return Math.max(backoff * (0.5 + o.random() * 0.5), o.atLeastMs ?? 0);
 }

@@ -132,3 +132,27 @@ export class ApiError extends Error {
     };
   }
 }
+
+/** Fastify's own errors (body parsing, limits, schema validation) as API errors. */
+export function toApiError(err: Error & { code?: string; statusCode?: number }): ApiError {
+  if (err instanceof ApiError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('empty_body');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('invalid_payload', 'The Content-Length header does not match the body.');
+  }
+  if (err.statusCode === 400 || err instanceof SyntaxError) {
+    return err instanceof SyntaxError || /JSON/i.test(err.message)
+      ? new ApiError('invalid_json', `The body is not valid JSON (${err.message}). Send a JSON document.`)
+      : new ApiError('invalid_payload', `${err.message}. Fix the body and retry.`);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ApiError('invalid_payload', err.message);
+  }
+  return new ApiError('internal');
+}

@@ -3,15 +3,15 @@
  * 5 min and the lead at 10; T2 pushes to the primary and reaches the backup at 30; T3 never pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestStore, DIALECTS, ONCALL_YAML, skipPostgres, testConfig } from '@klaxon/testing';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { EngineLoop } from '../engine/loop.ts';
-import { standardModules } from '../engine/modules.ts';
+import { standardModules } from '../app/modules.ts';
 import { IngestQueue } from '../ingest/queue.ts';
 import { acknowledgeIncident, getIncident, resolveIncident } from '../incidents/store.ts';
-import { ackTimeoutFor } from './control.ts';
-import { createTestStore, DIALECTS, ONCALL_YAML, skipPostgres, testConfig } from '../../test/helpers.ts';
+import { ackTimeoutFor } from './policy.ts';
 
 const MIN = 60_000;
 // Monday 2026-03-30 10:00 London: alice is primary, bob backup (weekly from Monday 2026-03-30 09:00).

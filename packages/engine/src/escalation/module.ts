@@ -5,28 +5,30 @@
  * however often, and on however many replicas, the tick runs.
  */
 import type { Transaction } from 'kysely';
-import type { KlaxonConfig, Urgency } from '../config/schema.ts';
-import type {
-  Database,
-  EscalationsTable,
-  NewIncidentEventRow,
-  NewNotificationRow,
-  NotificationRow,
-} from '../db/tables.ts';
+import type { Database, NewIncidentEventRow, NewNotificationRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
-import { timelineEvent } from '../incidents/timeline.ts';
+import { queueNotifications } from '../notifications/store.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
+import type { Urgency } from '../org/config.ts';
+import { appendTimeline, timelineEvent } from '../timeline/timeline.ts';
+import type { EscalationPoliciesConfig } from './config.ts';
+import { EscalationMoves } from './store.ts';
 
 const BATCH = 1000;
 
 export interface EscalationModuleDeps {
-  config: KlaxonConfig;
+  config: EscalationPoliciesConfig;
   directory: OnCallDirectory;
   /**
    * Hands notifications that are due at once straight to delivery after the commit (they are written
    * already claimed), sparing them a trip through the delivery module's next tick.
    */
   dispatch?: (rows: NotificationRow[]) => void;
+  /**
+   * Triggers acknowledged incidents again when their acknowledgement timed out (the incidents folder
+   * owns that change; the composition root wires it in).
+   */
+  retrigger: (trx: Transaction<Database>, incidentIds: number[], now: number) => Promise<void>;
 }
 
 export function escalationModule(deps: EscalationModuleDeps): EngineModule {
@@ -62,7 +64,7 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
       const notifications: NewNotificationRow[] = [];
       const events: NewIncidentEventRow[] = [];
       const retriggered: number[] = [];
-      const moves = new RowMoves();
+      const moves = new EscalationMoves();
 
       for (const row of due) {
         const incident = incidents.get(row.incident_id);
@@ -183,68 +185,12 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
         });
       }
       await moves.write(trx);
-      if (retriggered.length > 0) {
-        await trx
-          .updateTable('incidents')
-          .set({ state: 'triggered', acknowledged_at: null, acknowledged_by: null, updated_at: t })
-          .where('id', 'in', retriggered)
-          .where('state', '=', 'acknowledged')
-          .execute();
-      }
-      const immediate = deps.dispatch ? notifications.filter((n) => n.due_at <= t) : [];
-      const later = deps.dispatch ? notifications.filter((n) => n.due_at > t) : notifications;
-      const claimed: NotificationRow[] = [];
-      for (let i = 0; i < immediate.length; i += 500) {
-        const chunk = immediate
-          .slice(i, i + 500)
-          .map((n) => ({ ...n, status: 'sending' as const, attempts: 1 }));
-        claimed.push(...(await trx.insertInto('notifications').values(chunk).returningAll().execute()));
-      }
-      for (let i = 0; i < later.length; i += 500) {
-        await trx
-          .insertInto('notifications')
-          .values(later.slice(i, i + 500))
-          .execute();
-      }
+      if (retriggered.length > 0) await deps.retrigger(trx, retriggered, t);
+      const claimed = await queueNotifications(trx, notifications, deps.dispatch ? t : undefined);
       if (claimed.length > 0) afterCommit(() => deps.dispatch!(claimed));
-      for (let i = 0; i < events.length; i += 500) {
-        await trx
-          .insertInto('incident_events')
-          .values(events.slice(i, i + 500))
-          .execute();
-      }
+      await appendTimeline(trx, events);
     },
   };
-}
-
-type EscalationMove = Pick<EscalationsTable, 'state' | 'next_at' | 'updated_at'> &
-  Partial<Pick<EscalationsTable, 'step_index' | 'cycle'>>;
-
-/**
- * Escalation rows moved by one tick, grouped by their new values: the rows of a tick mostly move alike
- * (same next step, same due time), so a few UPDATE … WHERE incident_id IN (…) statements cover them all.
- */
-class RowMoves {
-  readonly #groups = new Map<string, { set: EscalationMove; ids: number[] }>();
-
-  add(incidentId: number, set: EscalationMove): void {
-    const key = JSON.stringify(set);
-    const group = this.#groups.get(key);
-    if (group) group.ids.push(incidentId);
-    else this.#groups.set(key, { set, ids: [incidentId] });
-  }
-
-  async write(trx: Transaction<Database>): Promise<void> {
-    for (const { set, ids } of this.#groups.values()) {
-      for (let i = 0; i < ids.length; i += 500) {
-        await trx
-          .updateTable('escalations')
-          .set(set)
-          .where('incident_id', 'in', ids.slice(i, i + 500))
-          .execute();
-      }
-    }
-  }
 }
 
 const event = (

@@ -5,19 +5,18 @@
  * pages like any other T1.
  */
 import type { IngestItem } from '../alerts/alert.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import type { Locker } from '../db/locker.ts';
-import { annotationPolicy } from '../annotations/outbox.ts';
 import { applyBatch } from '../incidents/apply.ts';
-import { ackTimeoutFor, channelTargets, pagingFor, servicesInMaintenance } from './control.ts';
+import { applyOptions } from '../incidents/options.ts';
+import type { HeartbeatApplyConfig } from './config.ts';
+import { recordHeartbeat } from './store.ts';
 
-export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineModule | null {
+export function heartbeatModule(config: HeartbeatApplyConfig, locker: Locker): EngineModule | null {
   const hb = config.heartbeat;
   if (!hb) return null;
   const dedupKey = `heartbeat:${hb.alertname}`;
   const timeoutMs = hb.timeoutMinutes * 60_000;
-  const annotations = annotationPolicy(config);
   return {
     name: 'heartbeat',
     // Check often enough that a short timeout (the demo's compressed profile) is noticed on time.
@@ -31,7 +30,7 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
         .executeTakeFirst();
       if (!row) {
         // The clock starts the first time the engine runs, not at the epoch.
-        await trx.insertInto('heartbeats').values({ name: hb.alertname, last_seen_at: t }).execute();
+        await recordHeartbeat(trx, hb.alertname, t);
         return;
       }
       const alert = await trx
@@ -63,15 +62,7 @@ export function heartbeatModule(config: KlaxonConfig, locker: Locker): EngineMod
           endsAt: silent ? null : t,
         },
       };
-      await applyBatch(trx, locker, [item], {
-        now: t,
-        reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
-        paging: (tier) => pagingFor(config, tier),
-        ackTimeoutMs: (tier) => ackTimeoutFor(config, tier),
-        maintenance: await servicesInMaintenance(trx, config, t),
-        channels: (serviceId, tier) => channelTargets(config, serviceId, tier),
-        annotations,
-      });
+      await applyBatch(trx, locker, [item], await applyOptions(trx, config, t));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, KEYS, TEST_CONFIG_YAML, TOKENS } from '../../test/helpers.ts';
+import { amPayload, auth, buildTestApp, KEYS, TEST_CONFIG_YAML, TOKENS } from '@klaxon/testing';
 
 const LINKS = `
 server: { publicUrl: 'https://klaxon.example.com' }

@@ -3,7 +3,7 @@
  * link (Grafana Explore over Loki) for the same window, the runbook, the Alertmanager silence link and
  * the alert's own context. One function computes it for the API and for every message.
  */
-import type { KlaxonConfig } from '../config/schema.ts';
+import type { IncidentContextConfig } from './config.ts';
 import type { AlertDto, IncidentDto } from './model.ts';
 
 export interface IncidentContext {
@@ -39,7 +39,7 @@ export function logSelector(
 }
 
 export function incidentContext(
-  config: KlaxonConfig,
+  config: IncidentContextConfig,
   incident: IncidentDto,
   alerts: readonly AlertDto[],
 ): IncidentContext {

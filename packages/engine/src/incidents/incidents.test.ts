@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestStore, DIALECTS, skipPostgres } from '@klaxon/testing';
 import type { IncomingAlert, IngestItem } from '../alerts/alert.ts';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { IngestQueue } from '../ingest/queue.ts';
-import { createTestStore, DIALECTS, skipPostgres } from '../../test/helpers.ts';
 import { acknowledgeIncident, addNote, getIncident, listIncidents, resolveIncident } from './store.ts';
 
 const MIN = 60_000;

@@ -1,6 +1,7 @@
 /**
  * The incident API's data shapes: rows from the database turned into the JSON the API returns.
  */
+import { tierSchema } from '../alerts/tier.ts';
 import { z } from 'zod';
 import type {
   AlertRow,
@@ -16,7 +17,7 @@ const json = (text: string): unknown => JSON.parse(text);
 export const incidentSchema = z.object({
   id: z.number().int(),
   service: z.string(),
-  tier: z.enum(['T1', 'T2', 'T3']),
+  tier: tierSchema,
   state: z.enum(['triggered', 'acknowledged', 'resolved']),
   title: z.string(),
   source: z.string(),

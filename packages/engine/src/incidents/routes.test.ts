@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, KEYS, TOKENS } from '../../test/helpers.ts';
+import { amPayload, auth, buildTestApp, KEYS, TOKENS } from '@klaxon/testing';
 
 describe('incident API', () => {
   let t: Awaited<ReturnType<typeof buildTestApp>>;

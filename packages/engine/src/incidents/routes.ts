@@ -1,13 +1,15 @@
 /** The incident API: list, read, acknowledge, resolve, add a note. */
+import { tierSchema } from '../alerts/tier.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { changesFor } from '../deployments/changes.ts';
 import { changeSchema } from '../deployments/model.ts';
-import { canSeeService, requireRole, scopeServices, type Credentials, type Principal } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
+import { requireRole, type Credentials } from '../auth/credentials.ts';
+import { canSeeService, scopeServices, type Principal } from '../auth/principal.ts';
+import { ApiError } from '../errors/errors.ts';
+import type { IncidentRoutesConfig } from './config.ts';
 import { incidentContext } from './context.ts';
 import {
   alertSchema,
@@ -29,7 +31,7 @@ import {
 import { withChanges } from './timeline.ts';
 
 export interface IncidentRouteDeps {
-  config: KlaxonConfig;
+  config: IncidentRoutesConfig;
   store: KlaxonDatabase;
   clock: Clock;
   credentials: Credentials;
@@ -51,9 +53,7 @@ const listQuery = z.strictObject({
   state: csv(z.enum(['triggered', 'acknowledged', 'resolved']))
     .optional()
     .describe('Comma-separated states.'),
-  tier: csv(z.enum(['T1', 'T2', 'T3']))
-    .optional()
-    .describe('Comma-separated tiers.'),
+  tier: csv(tierSchema).optional().describe('Comma-separated tiers.'),
   service: csv(z.string().max(63)).optional().describe('Comma-separated service ids.'),
   team: csv(z.string().max(63)).optional().describe("Comma-separated team ids: their services' incidents."),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -5,10 +5,13 @@
 import type { Transaction } from 'kysely';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { Database, IncidentRow, IncidentState } from '../db/tables.ts';
-import type { KlaxonConfig, Tier } from '../config/schema.ts';
-import { ackTimeoutFor, stopPaging } from '../escalation/control.ts';
+import type { Tier } from '../alerts/tier.ts';
+import { ackTimeoutFor } from '../escalation/policy.ts';
+import { escalateNow, stopPaging } from '../escalation/store.ts';
 import { annotationPolicy, queueIncidentAnnotations, type AnnotationPolicy } from '../annotations/outbox.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from '../errors/errors.ts';
+import type { IncidentChangesConfig } from './config.ts';
+import { appendTimelineEvent, timelineEvent } from '../timeline/timeline.ts';
 import {
   toAlertDto,
   toEscalationDto,
@@ -18,7 +21,6 @@ import {
   type EventDto,
   type IncidentDto,
 } from './model.ts';
-import { timelineEvent } from './timeline.ts';
 
 export interface IncidentFilter {
   states?: IncidentState[];
@@ -81,12 +83,7 @@ async function addEvent(
   trx: Transaction<Database>,
   ...event: Parameters<typeof timelineEvent>
 ): Promise<EventDto> {
-  const row = await trx
-    .insertInto('incident_events')
-    .values(timelineEvent(...event))
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toEventDto(row);
+  return toEventDto(await appendTimelineEvent(trx, timelineEvent(...event)));
 }
 
 /** What a person's acknowledge or resolve does besides the incident itself. */
@@ -98,7 +95,7 @@ export interface ChangeOptions {
 }
 
 /** The options the config implies. */
-export function changeOptions(config: KlaxonConfig): ChangeOptions {
+export function changeOptions(config: IncidentChangesConfig): ChangeOptions {
   return { ackTimeout: (tier) => ackTimeoutFor(config, tier), annotations: annotationPolicy(config) };
 }
 
@@ -203,21 +200,12 @@ export async function escalateIncident(
         'not_escalating',
         `Incident ${id} is ${row.state}; only a triggered incident can be escalated.`,
       );
-    const escalation = await trx
-      .selectFrom('escalations')
-      .selectAll()
-      .where('incident_id', '=', id)
-      .executeTakeFirst();
-    if (!escalation || escalation.state !== 'active' || escalation.next_at === null)
+    const escalation = await escalateNow(trx, id, now);
+    if (!escalation)
       throw new ApiError(
         'not_escalating',
         `Incident ${id} has no escalation step left to run (its tier does not page, or every step has run). Page someone directly or add a note.`,
       );
-    await trx
-      .updateTable('escalations')
-      .set({ next_at: now, updated_at: now })
-      .where('incident_id', '=', id)
-      .execute();
     await addEvent(trx, id, now, 'escalation.manual', actor, `Escalated now by ${actor}`, {
       step: escalation.step_index,
       wasDueAt: escalation.next_at,
@@ -230,4 +218,22 @@ export async function escalateIncident(
       .executeTakeFirstOrThrow();
     return toIncidentDto(updated);
   });
+}
+
+/**
+ * Acknowledged incidents whose acknowledgement timed out are triggered again (the escalation module
+ * calls this, through the composition root, in its tick's transaction).
+ */
+export async function retriggerIncidents(
+  trx: Transaction<Database>,
+  ids: readonly number[],
+  now: number,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('incidents')
+    .set({ state: 'triggered', acknowledged_at: null, acknowledged_by: null, updated_at: now })
+    .where('id', 'in', [...ids])
+    .where('state', '=', 'acknowledged')
+    .execute();
 }

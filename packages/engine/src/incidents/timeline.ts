@@ -1,18 +1,6 @@
-/** One shape for a timeline event row, whoever writes it (ingest, escalation, delivery, people). */
-import type { NewIncidentEventRow } from '../db/tables.ts';
+/** The timeline as read: stored events with the incident's deployments merged in. */
 import type { ChangeDto } from '../deployments/model.ts';
 import type { EventDto } from './model.ts';
-
-export function timelineEvent(
-  incidentId: number,
-  at: number,
-  kind: string,
-  actor: string,
-  message: string,
-  data: Record<string, unknown> = {},
-): NewIncidentEventRow {
-  return { incident_id: incidentId, at, kind, actor, message, data: JSON.stringify(data) };
-}
 
 /**
  * The timeline with the incident's changes merged in by time, as `change.deployed` entries. They are not

@@ -5,7 +5,6 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../server.ts';
 import {
   amPayload,
   auth,
@@ -15,7 +14,8 @@ import {
   KEYS,
   skipPostgres,
   testConfig,
-} from '../../test/helpers.ts';
+} from '@klaxon/testing';
+import { startServer, type RunningServer } from '../app/server.ts';
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
 

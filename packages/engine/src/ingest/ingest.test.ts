@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, DIALECTS, KEYS, skipPostgres, TOKENS } from '../../test/helpers.ts';
+import { amPayload, auth, buildTestApp, DIALECTS, KEYS, skipPostgres, TOKENS } from '@klaxon/testing';
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
 

@@ -6,10 +6,10 @@
 import { storableAlert, type IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
-import { ackTimeoutFor, channelTargets, pagingFor, servicesInMaintenance } from '../escalation/control.ts';
-import { annotationPolicy } from '../annotations/outbox.ts';
-import { applyBatch, type ApplyOptions, type ApplyResult } from '../incidents/apply.ts';
+import type { HeartbeatApplyConfig } from '../heartbeat/config.ts';
+import { applyWithHeartbeats } from '../heartbeat/store.ts';
+import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
+import { applyOptions } from '../incidents/options.ts';
 
 interface Pending {
   items: IngestItem[];
@@ -20,7 +20,7 @@ interface Pending {
 export interface IngestQueueOptions {
   reopenWindowMs: number;
   /** Tier policies, maintenance windows and the heartbeat; without it nothing pages. */
-  config?: KlaxonConfig;
+  config?: HeartbeatApplyConfig;
   /** Most alerts in one transaction. */
   maxBatch?: number;
 }
@@ -100,16 +100,18 @@ export class IngestQueue {
       this.#store.db.transaction().execute(async (trx) => {
         const now = this.#clock.now().getTime();
         const config = this.#opts.config;
-        const opts: ApplyOptions = { now, reopenWindowMs: this.#opts.reopenWindowMs };
-        if (config) {
-          opts.paging = (tier) => pagingFor(config, tier);
-          opts.ackTimeoutMs = (tier) => ackTimeoutFor(config, tier);
-          opts.maintenance = await servicesInMaintenance(trx, config, now);
-          opts.heartbeatName = config.heartbeat?.alertname;
-          opts.channels = (serviceId, tier) => channelTargets(config, serviceId, tier);
-          opts.annotations = annotationPolicy(config);
-        }
-        return applyBatch(trx, this.#store.locker, items, opts);
+        if (!config)
+          return applyBatch(trx, this.#store.locker, items, {
+            now,
+            reopenWindowMs: this.#opts.reopenWindowMs,
+          });
+        return applyWithHeartbeats(
+          trx,
+          this.#store.locker,
+          items,
+          await applyOptions(trx, config, now),
+          config.heartbeat?.alertname,
+        );
       }),
     );
     let offset = 0;

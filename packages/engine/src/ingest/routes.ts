@@ -2,12 +2,11 @@
  * The ingest endpoints. Each authenticates an integration key, validates its payload, turns it into
  * incoming alerts and answers only after the ingest queue has committed them.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { IncomingAlert, IngestItem } from '../alerts/alert.ts';
-import type { IntegrationKeyConfig, IntegrationSource, KlaxonConfig } from '../config/schema.ts';
-import { bearerToken, type Credentials } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
+import { bearerToken, type Credentials } from '../auth/credentials.ts';
+import { ApiError, toApiError } from '../errors/errors.ts';
 import type { ApplyResult } from '../incidents/apply.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
 import { alertmanagerWebhookSchema, fromWebhook, grafanaWebhookSchema } from './alertmanager.ts';
@@ -20,12 +19,13 @@ import {
 import type { IngestQueue } from './queue.ts';
 import { ingestResult } from './response.ts';
 import type { Clock } from '../clock/clock.ts';
+import type { IngestRoutesConfig, IntegrationKeyConfig, IntegrationSource } from './config.ts';
 import { snsRoutes } from './sns/routes.ts';
 import type { SnsVerifier } from './sns/verify.ts';
 
 export interface IngestDeps {
-  config: KlaxonConfig;
-  credentials: Credentials;
+  config: IngestRoutesConfig;
+  credentials: Credentials<IntegrationKeyConfig>;
   queue: IngestQueue;
   metrics: EngineMetrics;
   clock: Clock;
@@ -46,7 +46,29 @@ const ingestResponse = z.object({
 
 export const PAGERDUTY_ROUTE = '/v2/enqueue';
 
+/**
+ * The ingest endpoints, in a plugin scope of their own: their errors are counted per source in
+ * `klaxon_ingest_rejected_total`, and the PagerDuty endpoint answers in PagerDuty's own error shape.
+ */
 export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
+  void app.register((scope, _opts, done) => {
+    scope.setErrorHandler((err: FastifyError, req, reply) => {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) req.log.error({ err }, 'request failed');
+      const route = req.routeOptions.url ?? '';
+      deps.metrics.ingestRejected.inc({ source: route.split('/').pop() ?? 'unknown', code: apiError.code });
+      if (route === PAGERDUTY_ROUTE && apiError.status < 500)
+        return reply
+          .code(apiError.status === 413 ? 413 : 400)
+          .send(pagerDutyError(apiError.code, [apiError.message]));
+      return reply.code(apiError.status).send(apiError.toBody());
+    });
+    registerIngestRoutes(scope, deps);
+    done();
+  });
+}
+
+function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   const { config, credentials, queue, metrics } = deps;
   const services = new Map(config.services.map((s) => [s.id, s]));
 

@@ -3,11 +3,13 @@
  * instant, and each person's notification rules with the addresses they resolve to.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Channel, EscalationTarget, KlaxonConfig, ScheduleConfig, Urgency } from '../config/schema.ts';
 import type { Database } from '../db/tables.ts';
+import type { Channel, Urgency } from '../org/config.ts';
+import type { ScheduleConfig } from '../schedules/config.ts';
 import type { LayerSpec, RotationSpec } from '../schedules/rotation.ts';
 import { rotationAnchor } from '../schedules/rotation.ts';
 import { onCallAt, type Override, type ScheduleSpec } from '../schedules/schedule.ts';
+import type { EscalationTarget, OnCallConfig } from './config.ts';
 
 const UNITS = { hourly: 'hour', daily: 'day', weekly: 'week' } as const;
 
@@ -47,10 +49,10 @@ export interface ResolvedTarget {
 
 export class OnCallDirectory {
   readonly schedules: ReadonlyMap<string, ScheduleSpec>;
-  readonly #config: KlaxonConfig;
+  readonly #config: OnCallConfig;
   readonly #configOverrides: ReadonlyMap<string, Override[]>;
 
-  constructor(config: KlaxonConfig) {
+  constructor(config: OnCallConfig) {
     this.#config = config;
     this.schedules = new Map(config.schedules.map((s) => [s.id, toScheduleSpec(s)]));
     this.#configOverrides = new Map(

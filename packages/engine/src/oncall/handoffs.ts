@@ -5,7 +5,8 @@
  * skipped, so a restart never floods people with stale notices.
  */
 import type { EngineModule } from '../engine/loop.ts';
-import type { OnCallDirectory } from '../oncall/directory.ts';
+import { queueNotifications } from '../notifications/store.ts';
+import type { OnCallDirectory } from './directory.ts';
 import { scheduleShifts } from '../schedules/schedule.ts';
 
 const LOOKBACK_MS = 15 * 60_000;
@@ -33,30 +34,28 @@ export function handoffModule(directory: OnCallDirectory): EngineModule | null {
           scheduleShifts(spec, overrides.get(spec.id) ?? [], t, t + 35 * 86_400_000)[0]?.end ?? null;
         const plan = directory.plan(current.user, 'low').filter((p) => p.delayMinutes === 0);
         if (plan.length === 0) continue;
-        await trx
-          .insertInto('notifications')
-          .values(
-            plan.map((p) => ({
-              incident_id: null,
-              kind: 'handoff',
-              user_id: p.userId,
-              channel: p.channel,
-              address: p.address,
-              urgency: 'low',
-              step_index: null,
-              due_at: t,
-              status: 'queued' as const,
-              detail: JSON.stringify({
-                schedule: spec.id,
-                scheduleName: spec.name,
-                from: current.start,
-                until,
-              }),
-              created_at: t,
-              updated_at: t,
-            })),
-          )
-          .execute();
+        await queueNotifications(
+          trx,
+          plan.map((p) => ({
+            incident_id: null,
+            kind: 'handoff',
+            user_id: p.userId,
+            channel: p.channel,
+            address: p.address,
+            urgency: 'low',
+            step_index: null,
+            due_at: t,
+            status: 'queued' as const,
+            detail: JSON.stringify({
+              schedule: spec.id,
+              scheduleName: spec.name,
+              from: current.start,
+              until,
+            }),
+            created_at: t,
+            updated_at: t,
+          })),
+        );
       }
     },
   };

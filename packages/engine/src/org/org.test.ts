@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, TOKENS } from '../../test/helpers.ts';
-import { startHarness, SERVICES_YAML, type Harness } from '../../test/engine-harness.ts';
+import { auth, SERVICES_YAML, startHarness, TOKENS, type Harness } from '@klaxon/testing';
 
 describe('read views and escalate-now', () => {
   let h: Harness;

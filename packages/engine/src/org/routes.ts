@@ -3,16 +3,19 @@
  * maintenance window now), teams and people. People come without contact details: the UI needs names
  * and teams, not phone numbers.
  */
+import { tierSchema } from '../alerts/tier.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { requireRole, teamsOf, visibleServices, type Credentials } from '../http/auth.ts';
-import { toWindowDto, windowSchema } from '../schedules/routes.ts';
+import { requireRole, type Credentials } from '../auth/credentials.ts';
+import { teamsOf, visibleServices } from '../auth/principal.ts';
+import { toWindowDto, windowSchema } from '../maintenance/model.ts';
+import type { OrgConfig } from './config.ts';
 
 export interface OrgRouteDeps {
-  config: KlaxonConfig;
+  /** The org slice, and Grafana's URL (links, a higher slice) for dashboard links. */
+  config: OrgConfig & { links: { grafanaUrl?: string | undefined } };
   store: KlaxonDatabase;
   clock: Clock;
   credentials: Credentials;
@@ -23,7 +26,7 @@ const serviceSchema = z.object({
   name: z.string(),
   team: z.string(),
   description: z.string().nullable(),
-  defaultTier: z.enum(['T1', 'T2', 'T3']),
+  defaultTier: tierSchema,
   dependsOn: z.array(z.string()),
   dashboardUrl: z.string().nullable(),
   runbookUrl: z.string().nullable(),

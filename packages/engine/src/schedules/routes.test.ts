@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auth, buildTestApp, ONCALL_API_YAML, TOKENS } from '../../test/helpers.ts';
+import { auth, buildTestApp, ONCALL_API_YAML, TOKENS } from '@klaxon/testing';
 
 describe('on-call API', () => {
   let t: Awaited<ReturnType<typeof buildTestApp>>;

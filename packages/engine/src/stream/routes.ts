@@ -4,12 +4,13 @@
  * caller may see are sent. A comment line every 15 s keeps proxies from closing the connection.
  */
 import type { FastifyInstance } from 'fastify';
-import type { KlaxonConfig } from '../config/schema.ts';
-import { requireRole, visibleServices, type Credentials } from '../http/auth.ts';
+import type { ServicesView } from '../auth/config.ts';
+import { requireRole, type Credentials } from '../auth/credentials.ts';
+import { visibleServices } from '../auth/principal.ts';
 import type { IncidentFeed } from './feed.ts';
 
 export interface StreamRouteDeps {
-  config: KlaxonConfig;
+  config: ServicesView;
   credentials: Credentials;
   feed: IncidentFeed;
   /** Milliseconds between keep-alive comments. */

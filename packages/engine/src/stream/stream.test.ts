@@ -1,7 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auth, DIALECTS, skipPostgres, TOKENS } from '../../test/helpers.ts';
-import { startHarness, SERVICES_YAML, type Harness } from '../../test/engine-harness.ts';
+import {
+  auth,
+  DIALECTS,
+  SERVICES_YAML,
+  skipPostgres,
+  startHarness,
+  TOKENS,
+  type Harness,
+} from '@klaxon/testing';
 import type { IncidentDto } from '../incidents/model.ts';
 import { IncidentFeed } from './feed.ts';
 

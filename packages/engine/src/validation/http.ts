@@ -4,8 +4,8 @@
  */
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { ApiError, type ErrorCode } from './errors.ts';
-import { formatPath } from '../config/load.ts';
+import { ApiError, type ErrorCode } from '../errors/errors.ts';
+import { formatPath } from '@klaxon/config-file';
 
 const PART_CODES: Record<string, ErrorCode> = {
   body: 'invalid_payload',

@@ -2,7 +2,7 @@
  * A local outbox: every message is appended as one JSON line to a file a person can read. For the demo
  * and for trying Klaxon without Slack or Twilio accounts; it takes every channel.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DeliveryChannel, NotificationProvider } from '../provider.ts';
 
@@ -19,9 +19,11 @@ export function outboxProvider(o: {
     id: o.id,
     type: 'outbox',
     channels: o.channels ?? ALL,
-    async send(msg) {
+    async send(msg, signal) {
+      signal.throwIfAborted();
       ready ??= mkdir(dirname(o.path), { recursive: true });
       await ready;
+      signal.throwIfAborted();
       const line = {
         at: new Date(o.now()).toISOString(),
         notificationId: msg.notificationId,
@@ -32,11 +34,18 @@ export function outboxProvider(o: {
         text: msg.channel === 'sms' || msg.channel === 'voice' ? msg.short : msg.body,
         incident: msg.incident?.id ?? null,
       };
-      await appendFile(o.path, `${JSON.stringify(line)}\n`);
+      try {
+        // appendFile, with the signal (appendFile's options do not take one).
+        await writeFile(o.path, `${JSON.stringify(line)}\n`, { flag: 'a', signal });
+      } catch (err) {
+        // Node rejects with its own AbortError; the caller's reason (e.g. its TimeoutError) says more.
+        if (signal.aborted) throw signal.reason;
+        throw err;
+      }
       return { providerId: `outbox-${msg.notificationId}` };
     },
-    async update(msg) {
-      await this.send(msg, AbortSignal.timeout(1000));
+    async update(msg, _previous, signal) {
+      await this.send(msg, signal);
     },
   };
 }

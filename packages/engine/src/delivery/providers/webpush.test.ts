@@ -3,7 +3,7 @@ import { Agent } from 'node:https';
 import ece from 'http_ece';
 import webpush from 'web-push';
 import { afterEach, describe, expect, it } from 'vitest';
-import { selfSignedCert, startFake, type FakeServer } from '../../../test/fake-http.ts';
+import { selfSignedCert, startFake, type FakeServer } from '@klaxon/testing';
 import type { OutboundMessage } from '../provider.ts';
 import { webPushProvider } from './webpush.ts';
 

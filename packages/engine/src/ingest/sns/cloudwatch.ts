@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { parseTime, type AlertAction, type IncomingAlert } from '../../alerts/alert.ts';
-import type { SnsOptions, Tier } from '../../config/schema.ts';
+import type { Tier } from '../../alerts/tier.ts';
+import type { SnsOptions } from '../config.ts';
 
 const dimension = z.object({ name: z.string(), value: z.unknown() }).loose();
 

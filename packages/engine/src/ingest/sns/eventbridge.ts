@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseTime, type IncomingAlert } from '../../alerts/alert.ts';
-import { TEMPLATE_PLACEHOLDER, type SnsEventRule, type SnsOptions } from '../../config/schema.ts';
+import { TEMPLATE_PLACEHOLDER, type SnsEventRule, type SnsOptions } from '../config.ts';
 
 /** The envelope every EventBridge event has. */
 export const eventBridgeEventSchema = z

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import {
+  alarm,
+  glueEvent,
+  notification,
+  redshiftDataEvent,
+  TEST_CONFIG_YAML,
+  testConfig,
+} from '@klaxon/testing';
 import { DEFAULT_SNS_OPTIONS, type ConfigError } from '../../index.ts';
-import { TEST_CONFIG_YAML, testConfig } from '../../../test/helpers.ts';
-import { alarm, glueEvent, notification, redshiftDataEvent } from '../../../test/sns.ts';
 import { alarmTier, cloudWatchAlarmSchema, fromAlarm, globMatches } from './cloudwatch.ts';
 import { eventBridgeEventSchema, fromEvent, render } from './eventbridge.ts';
 import { snsMessageSchema, stringToSign } from './message.ts';

@@ -10,7 +10,6 @@ export const SNS_MESSAGE_TYPES = [
   'SubscriptionConfirmation',
   'UnsubscribeConfirmation',
 ] as const;
-export type SnsMessageType = (typeof SNS_MESSAGE_TYPES)[number];
 
 /** `POST /api/v1/ingest/sns`: one message as SNS delivers it to an HTTPS subscription. */
 export const snsMessageSchema = z

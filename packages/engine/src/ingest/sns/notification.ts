@@ -3,7 +3,7 @@
  * rule turns into an alert, or something Klaxon acknowledges and ignores.
  */
 import type { IncomingAlert } from '../../alerts/alert.ts';
-import type { SnsOptions } from '../../config/schema.ts';
+import type { SnsOptions } from '../config.ts';
 import { cloudWatchAlarmSchema, fromAlarm, looksLikeAlarm } from './cloudwatch.ts';
 import { eventBridgeEventSchema, fromEvent, looksLikeEvent } from './eventbridge.ts';
 import type { SnsMessage } from './message.ts';

@@ -6,10 +6,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DEFAULT_SNS_OPTIONS } from '../../config/schema.ts';
-import { bearerToken, type Credentials } from '../../http/auth.ts';
-import { ApiError } from '../../http/errors.ts';
+import { bearerToken, type Credentials } from '../../auth/credentials.ts';
+import { ApiError } from '../../errors/errors.ts';
 import type { EngineMetrics } from '../../metrics/metrics.ts';
+import { DEFAULT_SNS_OPTIONS, type IntegrationKeyConfig } from '../config.ts';
 import { ingestResult } from '../response.ts';
 import type { Ingest } from '../routes.ts';
 import { SNS_MESSAGE_TYPES, snsMessageSchema, type SnsMessage } from './message.ts';
@@ -20,7 +20,7 @@ import type { SnsVerifier } from './verify.ts';
 export const SNS_ROUTE = '/api/v1/ingest/sns';
 
 export interface SnsRouteDeps {
-  credentials: Credentials;
+  credentials: Credentials<IntegrationKeyConfig>;
   metrics: EngineMetrics;
   ingest: Ingest;
   verifier: SnsVerifier;

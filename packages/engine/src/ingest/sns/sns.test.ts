@@ -1,29 +1,29 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, FakeClock } from '../../index.ts';
-import {
-  amPayload,
-  auth,
-  createTestStore,
-  KEYS,
-  TEST_CONFIG_YAML,
-  testConfig,
-  TOKENS,
-} from '../../../test/helpers.ts';
-import { startFake, type FakeServer, type RecordedRequest } from '../../../test/fake-http.ts';
 import {
   alarm,
+  amPayload,
+  auth,
   CERT_URL,
   confirmation,
+  createTestStore,
   glueEvent,
+  KEYS,
   notification,
   redshiftDataEvent,
   sign,
   snsSigningKey,
+  startFake,
+  TEST_CONFIG_YAML,
+  testConfig,
+  TOKENS,
   TOPIC,
-  type SnsFields,
+  type FakeServer,
+  type RecordedRequest,
   type SigningKey,
-} from '../../../test/sns.ts';
+  type SnsFields,
+} from '@klaxon/testing';
+import { buildApp, FakeClock } from '../../index.ts';
 import { SnsVerifier, type SnsFetch, type SnsVerifierOptions } from './verify.ts';
 
 const SNS_KEY = 'sns-test-key-0123456789abcdef';

@@ -5,7 +5,7 @@
  * SNS signs. Subscription confirmation visits the SubscribeURL under the same host rule.
  */
 import { createVerify, X509Certificate } from 'node:crypto';
-import { ApiError } from '../../http/errors.ts';
+import { ApiError } from '../../errors/errors.ts';
 import { stringToSign, type SnsMessage } from './message.ts';
 
 /** The slice of `fetch` the verifier uses; tests pass a recording one. */

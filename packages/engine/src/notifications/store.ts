@@ -1,0 +1,132 @@
+/**
+ * The `notifications` table's one writer. Escalation queues pages, ingest queues announcements, on-call
+ * queues handoff notices, an acknowledge or resolve cancels what is still queued, and delivery records
+ * each outcome, all through these functions, inside the caller's transaction.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, NewNotificationRow, NotificationRow } from '../db/tables.ts';
+import type { ChannelTarget } from './targets.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+const CHUNK = 500;
+
+/** Queues the announcements of newly opened incidents. */
+export async function queueAnnouncements(
+  trx: Transaction<Database>,
+  items: readonly { incidentId: number; targets: readonly ChannelTarget[] }[],
+  now: number,
+): Promise<void> {
+  const rows = items.flatMap(({ incidentId, targets }) =>
+    targets.map((t): NewNotificationRow => ({
+      incident_id: incidentId,
+      kind: 'channel',
+      user_id: '',
+      channel: t.channel,
+      address: t.address,
+      urgency: 'none',
+      step_index: null,
+      due_at: now,
+      status: 'queued',
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+  await insertAll(trx, rows);
+}
+
+/**
+ * Queues notifications (pages, handoff notices). Rows due by `claimAt` are written already claimed
+ * (`sending`, one attempt) and returned, so the caller can hand them to delivery after its commit.
+ */
+export async function queueNotifications(
+  trx: Transaction<Database>,
+  rows: readonly NewNotificationRow[],
+  claimAt?: number,
+): Promise<NotificationRow[]> {
+  const now = claimAt ?? -Infinity;
+  const immediate = rows.filter((n) => n.due_at <= now);
+  const later = rows.filter((n) => n.due_at > now);
+  const claimed: NotificationRow[] = [];
+  for (let i = 0; i < immediate.length; i += CHUNK) {
+    const chunk = immediate
+      .slice(i, i + CHUNK)
+      .map((n) => ({ ...n, status: 'sending' as const, attempts: 1 }));
+    claimed.push(...(await trx.insertInto('notifications').values(chunk).returningAll().execute()));
+  }
+  await insertAll(trx, later);
+  return claimed;
+}
+
+/**
+ * An incident was acknowledged or resolved: its queued pages are canceled, and each announcement that
+ * can follow the incident (Slack edits, PagerDuty ack/resolve, webhooks) gets an update row.
+ */
+export async function cancelPagesAndQueueUpdates(
+  trx: Transaction<Database>,
+  incidentIds: readonly number[],
+  now: number,
+): Promise<void> {
+  if (incidentIds.length === 0) return;
+  const ids = [...incidentIds];
+  await trx
+    .updateTable('notifications')
+    .set({ status: 'canceled', updated_at: now, last_error: 'incident acknowledged or resolved' })
+    .where('incident_id', 'in', ids)
+    .where('kind', '=', 'page')
+    .where('status', '=', 'queued')
+    .execute();
+  const announced = await trx
+    .selectFrom('notifications')
+    .select(['id', 'incident_id', 'channel', 'address'])
+    .where('incident_id', 'in', ids)
+    .where('kind', '=', 'channel')
+    .where('channel', 'in', ['slack', 'pagerduty', 'webhook'])
+    .where('status', 'not in', ['canceled', 'failed'])
+    .execute();
+  await insertAll(
+    trx,
+    announced.map((a): NewNotificationRow => ({
+      incident_id: a.incident_id,
+      kind: 'update',
+      user_id: '',
+      channel: a.channel,
+      address: a.address,
+      urgency: 'none',
+      step_index: null,
+      due_at: now,
+      status: 'queued',
+      parent_id: a.id,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+}
+
+/** What delivery records about one notification. */
+export type NotificationUpdate = Partial<
+  Pick<
+    NotificationRow,
+    | 'status'
+    | 'provider'
+    | 'provider_id'
+    | 'provider_ref'
+    | 'sent_at'
+    | 'latency_ms'
+    | 'last_error'
+    | 'due_at'
+    | 'updated_at'
+  >
+>;
+
+/** Records an outcome (sent, queued again with a due time, failed, canceled, delivered). */
+export async function updateNotification(db: Db, id: number, set: NotificationUpdate): Promise<void> {
+  await db.updateTable('notifications').set(set).where('id', '=', id).execute();
+}
+
+async function insertAll(trx: Db, rows: readonly NewNotificationRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await trx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+}
