@@ -10,6 +10,7 @@ import { benchCatalog, catalogMarkdown } from './catalog.ts';
 import { benchNotify, notifyMarkdown } from './notify.ts';
 import { benchSdk, sdkMarkdown } from './sdk.ts';
 import { benchTimers, timersMarkdown } from './timers.ts';
+import { benchFuzz, fuzzMarkdown } from './fuzz.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -44,6 +45,11 @@ const SUITES: Suite[] = [
     id: 'sdk',
     title: 'SDK overhead per instrumented call (issue 8)',
     run: async (log) => sdkMarkdown(await benchSdk(log)),
+  },
+  {
+    id: 'fuzz',
+    title: 'Fuzzing the ingest endpoints: hostile requests, no 5xx (issue 15)',
+    run: async (log) => fuzzMarkdown(await benchFuzz(log)),
   },
 ];
 

@@ -44,6 +44,7 @@ async function measure(name: string, options: DatabaseOptions, log: (s: string) 
       Array.from({ length: 500 }, (_, j) => ({
         serviceId: 'kafka',
         source: 'bench',
+        integration: 'bench',
         actor: 'bench',
         defaultTier: 'T2' as const,
         alert: {

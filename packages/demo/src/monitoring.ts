@@ -15,6 +15,8 @@ export interface ScrapeTarget {
   /** The instance label; the simulator's targets keep the one their history was written with. */
   instance?: string;
   honorLabels?: boolean;
+  /** Sent as `Authorization: Bearer` (the engine's /metrics needs one). */
+  bearerToken?: string;
 }
 
 export interface PrometheusConfigInput {
@@ -40,6 +42,7 @@ export function prometheusConfig(o: PrometheusConfigInput): Record<string, unkno
       metrics_path: t.path,
       honor_labels: t.honorLabels ?? false,
       static_configs: [{ targets: [t.address], ...(t.instance ? { labels: { instance: t.instance } } : {}) }],
+      ...(t.bearerToken ? { authorization: { type: 'Bearer', credentials: t.bearerToken } } : {}),
     })),
   };
 }

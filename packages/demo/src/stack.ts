@@ -3,6 +3,7 @@
  * (time-compressed) rules, real Alertmanager routing to the engine, and the engine itself on SQLite with
  * every message going to a local outbox file.
  */
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -138,7 +139,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const loaded = loadConfigFile(o.configFile, { ...process.env, KLAXON_OUTBOX: outbox });
   const config = compressEngineConfig(loaded, factor);
   // Links in messages open the UI, so they use its host (the session cookie belongs to localhost).
-  config.server = { ...config.server, publicUrl: uiUrl };
+  // Prometheus scrapes the engine's /metrics with a token of this run's own.
+  const scrapeToken = randomBytes(24).toString('hex');
+  config.server = { ...config.server, publicUrl: uiUrl, metrics: { public: false, token: scrapeToken } };
   config.links = { ...config.links, alertmanagerUrl: amUrl };
   const amKey = config.integrationKeys.find((k) => k.source === 'alertmanager');
   if (!amKey) throw new Error(`${o.configFile}: the demo needs an integration key with source: alertmanager`);
@@ -221,7 +224,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           })),
           { job: 'prometheus', address: `127.0.0.1:${promPort}`, path: '/metrics' },
           { job: 'alertmanager', address: `127.0.0.1:${amPort}`, path: '/metrics' },
-          { job: 'klaxon', address: `127.0.0.1:${enginePort}`, path: '/metrics' },
+          {
+            job: 'klaxon',
+            address: `127.0.0.1:${enginePort}`,
+            path: '/metrics',
+            bearerToken: scrapeToken,
+          },
         ],
       }),
     });
@@ -242,7 +250,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       'the first Watchdog to reach the engine',
       async () =>
         /^klaxon_alerts_received_total\{[^}]*\} [1-9]/m.test(
-          await (await fetch(`${engineUrl}/metrics`)).text(),
+          await (
+            await fetch(`${engineUrl}/metrics`, { headers: { authorization: `Bearer ${scrapeToken}` } })
+          ).text(),
         ),
       30_000,
     );

@@ -55,6 +55,7 @@ export { visibleServices, canSeeService, scopeServices, type Principal } from '.
 export { ANNOTATION_TAGS, annotationTag, type AnnotationBody } from './annotations/tags.ts';
 export { annotationModule, type AnnotationModule } from './annotations/module.ts';
 export { deploymentSchema, changeSchema, type DeploymentDto, type ChangeDto } from './deployments/model.ts';
-export { startServer, type ServerOptions, type RunningServer } from './app/server.ts';
+export { startServer, UnsafeListenError, type ServerOptions, type RunningServer } from './app/server.ts';
+export { demoSecretsInUse, isLoopbackHost, EXAMPLE_DEMO_SECRETS } from './config/demo-secrets.ts';
 export { ProviderRegistry } from './delivery/registry.ts';
 export type { NotificationProvider, OutboundMessage, SendResult } from './delivery/provider.ts';

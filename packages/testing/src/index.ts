@@ -5,7 +5,8 @@
  * - real binaries: find and run Prometheus' tools, Alertmanager and `klaxon serve` as child processes;
  * - a throwaway PostgreSQL server;
  * - fake HTTP peers and Amazon SNS;
- * - engine fixtures: config YAML, keys and tokens, payloads, a store per dialect, a whole engine harness.
+ * - engine fixtures: config YAML, keys and tokens, payloads, a store per dialect, a whole engine harness;
+ * - a seeded generator of hostile ingest requests (fuzz.ts), for the fuzz test and `npm run bench -- fuzz`.
  *
  * Type shims for untyped test-only modules (`http_ece`, `oidc-provider`) live in `types/`.
  */
@@ -62,3 +63,16 @@ export {
   testConfig,
 } from './helpers.ts';
 export { SERVICES_YAML, startHarness, type Harness } from './engine-harness.ts';
+export {
+  describeFuzzRequest,
+  FUZZ_ENDPOINTS,
+  FUZZ_KINDS,
+  FUZZ_URLS,
+  fuzzRequest,
+  fuzzRequests,
+  fuzzSeed,
+  type FuzzEndpoint,
+  type FuzzKind,
+  type FuzzOptions,
+  type FuzzRequest,
+} from './fuzz.ts';

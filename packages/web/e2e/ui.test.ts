@@ -48,6 +48,9 @@ const freePort = () =>
     s.on('error', reject);
   });
 
+/** The fixtures' phone numbers (E.164): a viewer's pages must show none of them. */
+const PHONES = ['+15550000001', '+15550000002', '+15550000004', '+15550000005'];
+
 /** Every channel a page may use, all delivered to the outbox file. */
 const contacts = (phone: string) =>
   `[{ type: voice, address: '${phone}' }, { type: sms, address: '${phone}' }, { type: push, address: 'ntfy:${phone}' }, { type: email, address: 'p${phone.slice(1)}@example.com' }]`;
@@ -80,6 +83,7 @@ schedules:
   - id: primary
     name: Primary on-call
     timezone: UTC
+    team: platform
     layers:
       - { name: weekly, users: [alice, bob], rotation: { type: weekly, start: '2026-11-02', handoffTime: '09:00' } }
   - id: gaps
@@ -428,6 +432,71 @@ describe.skipIf(!haveChromium)('the web UI in Chromium', () => {
     }, id);
     expect(status).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     expect((await detail(id)).incident.state).toBe('triggered');
+  });
+
+  it("shows a viewer's incident page without anyone's phone number", async () => {
+    const id = incidentByTitle('KafkaBrokerDown');
+    // The incident paged people by voice and SMS, so the numbers exist to leak.
+    const full = await api<{ notifications: { channel: string }[] }>('GET', `/api/v1/incidents/${id}`);
+    expect(full.json.notifications.some((n) => n.channel === 'voice' || n.channel === 'sms')).toBe(true);
+    const page = await newPage();
+    await signIn(page, 'vic');
+    await page.goto(`${base}/incidents/${id}`);
+    await page.getByTestId('timeline-entry').first().waitFor();
+    await expect.poll(() => page.getByTestId('incident-title').textContent()).toContain('Broker kafka-2');
+    const text = await page.locator('body').innerText();
+    const html = await page.content();
+    for (const phone of PHONES) {
+      expect(text, phone).not.toContain(phone);
+      expect(html, phone).not.toContain(phone);
+    }
+    expect(text).not.toMatch(/\+[1-9]\d{7,14}/);
+  });
+
+  it("refuses a responder of another team an override on a team's schedule, and leaves who is on call alone", async () => {
+    const at = new Date(START + 2 * 3_600_000).toISOString();
+    type OnCall = { oncall: { schedule: string; user: string | null }[] };
+    const before = (await api<OnCall>('GET', `/api/v1/oncall?at=${encodeURIComponent(at)}`)).json.oncall;
+    const page = await newPage();
+    await signIn(page, 'gina'); // a responder of the game team; primary is the platform team's
+    await page.goto(`${base}/schedules`);
+    await expect.poll(() => page.getByTestId('schedule-gaps').count()).toBe(1);
+    // The platform team's schedule is not shown to her, nor offered in the override form.
+    expect(await page.getByTestId('schedule-primary').count()).toBe(0);
+    const options = await page.getByTestId('override-schedule').locator('option').all();
+    expect(await Promise.all(options.map((o) => o.getAttribute('value')))).toEqual(['gaps']);
+    // The schedule she does see has no team: only an admin may change its overrides. The UI says so.
+    await page.getByTestId('override-schedule').selectOption('gaps');
+    await page.getByTestId('override-user').selectOption('gina');
+    await page.getByTestId('override-from').fill(localInput(START + 3_600_000));
+    await page.getByTestId('override-to').fill(localInput(START + 3 * 3_600_000));
+    await page.getByTestId('override-submit').click();
+    await expect
+      .poll(() => page.getByTestId('override-error').textContent())
+      .toContain('only an admin may change its overrides');
+    // Sent anyway from her signed-in browser, straight to the platform team's schedule: not found.
+    const direct = await page.evaluate(
+      async (body) => {
+        const session = (await (await fetch('/api/v1/auth/session')).json()) as { csrfToken: string };
+        const res = await fetch('/api/v1/schedules/primary/overrides', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as { error: { code: string } } };
+      },
+      {
+        user: 'gina',
+        from: new Date(START + 3_600_000).toISOString(),
+        to: new Date(START + 3 * 3_600_000).toISOString(),
+      },
+    );
+    expect(direct).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    // The engine's answer to "who is on call" did not move.
+    expect((await api<OnCall>('GET', `/api/v1/oncall?at=${encodeURIComponent(at)}`)).json.oncall).toEqual(
+      before,
+    );
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
   it('hides an incident from a user of another team', async () => {

@@ -4,273 +4,6 @@
  */
 
 export interface paths {
-  '/api/v1/ingest/alertmanager': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Alertmanager webhook (webhook_configs, payload version 4) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      /** @description Alertmanager webhook payload, version 4 */
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            version: '4';
-            groupKey?: string;
-            truncatedAlerts?: number;
-            /** @enum {string} */
-            status: 'firing' | 'resolved';
-            receiver?: string;
-            /** @default {} */
-            groupLabels?: {
-              [key: string]: string;
-            };
-            /** @default {} */
-            commonLabels?: {
-              [key: string]: string;
-            };
-            /** @default {} */
-            commonAnnotations?: {
-              [key: string]: string;
-            };
-            externalURL?: string;
-            alerts: {
-              /** @enum {string} */
-              status: 'firing' | 'resolved';
-              labels: {
-                [key: string]: string;
-              };
-              /** @default {} */
-              annotations?: {
-                [key: string]: string;
-              };
-              startsAt?: string;
-              endsAt?: string;
-              generatorURL?: string;
-              fingerprint?: string;
-            }[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accepted: number;
-              results: {
-                dedupKey: string;
-                outcome: string;
-                incidentId: number | null;
-                tier: string | null;
-              }[];
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/ingest/grafana': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Grafana alerting webhook contact point */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      /** @description Grafana alerting webhook payload */
-      requestBody: {
-        content: {
-          'application/json': {
-            version?: string;
-            orgId?: number;
-            title?: string;
-            state?: string;
-            message?: string;
-            groupKey?: string;
-            truncatedAlerts?: number;
-            /** @enum {string} */
-            status: 'firing' | 'resolved';
-            receiver?: string;
-            /** @default {} */
-            groupLabels?: {
-              [key: string]: string;
-            };
-            /** @default {} */
-            commonLabels?: {
-              [key: string]: string;
-            };
-            /** @default {} */
-            commonAnnotations?: {
-              [key: string]: string;
-            };
-            externalURL?: string;
-            alerts: {
-              /** @enum {string} */
-              status: 'firing' | 'resolved';
-              labels: {
-                [key: string]: string;
-              };
-              /** @default {} */
-              annotations?: {
-                [key: string]: string;
-              };
-              startsAt?: string;
-              endsAt?: string;
-              generatorURL?: string;
-              fingerprint?: string;
-              values?: {
-                [key: string]: unknown;
-              } | null;
-              valueString?: string;
-              silenceURL?: string;
-              dashboardURL?: string;
-              panelURL?: string;
-              imageURL?: string;
-            }[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accepted: number;
-              results: {
-                dedupKey: string;
-                outcome: string;
-                incidentId: number | null;
-                tier: string | null;
-              }[];
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/enqueue': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** PagerDuty Events API v2 compatible event intake; routing_key is a Klaxon integration key */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      /** @description PagerDuty Events API v2 event */
-      requestBody: {
-        content: {
-          'application/json': {
-            routing_key: string;
-            /** @enum {string} */
-            event_action: 'trigger' | 'acknowledge' | 'resolve';
-            dedup_key?: string;
-            payload?: {
-              summary: string;
-              source: string;
-              /** @enum {string} */
-              severity: 'critical' | 'error' | 'warning' | 'info';
-              timestamp?: string;
-              component?: string;
-              group?: string;
-              class?: string;
-              custom_details?: unknown;
-            };
-            images?: {
-              src: string;
-              href?: string;
-              alt?: string;
-            }[];
-            links?: {
-              href: string;
-              text?: string;
-            }[];
-            client?: string;
-            client_url?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              status: 'success';
-              message: string;
-              dedup_key: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              status: string;
-              message: string;
-              errors: string[];
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/auth/providers': {
     parameters: {
       query?: never;
@@ -1046,7 +779,7 @@ export interface paths {
                 author?: string;
                 /**
                  * Format: uri
-                 * @description Link to the release, pipeline run or diff.
+                 * @description Link to the release, pipeline run or diff (http or https).
                  */
                 url?: string;
                 /**
@@ -1497,51 +1230,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/oncall': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Who is on call at an instant (default now), for one schedule or all */
-    get: {
-      parameters: {
-        query?: {
-          schedule?: string;
-          at?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              at: string;
-              oncall: {
-                schedule: string;
-                user: string | null;
-              }[];
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/schedules/{id}/shifts': {
     parameters: {
       query?: never;
@@ -1769,6 +1457,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/oncall': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who is on call at an instant (default now), for one schedule or all */
+    get: {
+      parameters: {
+        query?: {
+          schedule?: string;
+          at?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              at: string;
+              oncall: {
+                schedule: string;
+                user: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/schedules/{id}/overrides': {
     parameters: {
       query?: never;
@@ -1805,6 +1538,7 @@ export interface paths {
                 from: string;
                 to: string;
                 createdBy: string;
+                createdAt: string;
               }[];
             };
           };
@@ -1812,7 +1546,10 @@ export interface paths {
       };
     };
     put?: never;
-    /** Put someone on call for [from, to), over whatever the layers say */
+    /**
+     * Put someone on call for [from, to), over whatever the layers say
+     * @description Only the schedule's team (members and lead) and admins, or admins alone on a schedule without a team, unless the schedule has overridesBy: responders. The person must be able to be paged at every urgency the schedule pages at; from is at most an hour ago, and the override at most schedules[].overrideMaxDays long (default 90).
+     */
     post: {
       parameters: {
         query?: never;
@@ -1848,6 +1585,7 @@ export interface paths {
                 from: string;
                 to: string;
                 createdBy: string;
+                createdAt: string;
               };
             };
           };
@@ -1870,7 +1608,10 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Remove an override */
+    /**
+     * Remove an override
+     * @description The same people as may add one.
+     */
     delete: {
       parameters: {
         query?: never;
@@ -1892,6 +1633,63 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The schedule's timeline, newest first: every override added or removed, and by whom */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Return events with a smaller id (next page). */
+          before?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              schedule: string;
+              events: {
+                id: number;
+                at: string;
+                /** @description override.created or override.deleted */
+                kind: string;
+                /** @description Who made the change: a user id, or an API token name. */
+                actor: string;
+                message: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              }[];
+              nextBefore: number | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2048,6 +1846,273 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ingest/alertmanager': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Alertmanager webhook (webhook_configs, payload version 4) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description Alertmanager webhook payload, version 4 */
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            version: '4';
+            groupKey?: string;
+            truncatedAlerts?: number;
+            /** @enum {string} */
+            status: 'firing' | 'resolved';
+            receiver?: string;
+            /** @default {} */
+            groupLabels?: {
+              [key: string]: string;
+            };
+            /** @default {} */
+            commonLabels?: {
+              [key: string]: string;
+            };
+            /** @default {} */
+            commonAnnotations?: {
+              [key: string]: string;
+            };
+            externalURL?: string;
+            alerts: {
+              /** @enum {string} */
+              status: 'firing' | 'resolved';
+              labels: {
+                [key: string]: string;
+              };
+              /** @default {} */
+              annotations?: {
+                [key: string]: string;
+              };
+              startsAt?: string;
+              endsAt?: string;
+              generatorURL?: string;
+              fingerprint?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accepted: number;
+              results: {
+                dedupKey: string;
+                outcome: string;
+                incidentId: number | null;
+                tier: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ingest/grafana': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Grafana alerting webhook contact point */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description Grafana alerting webhook payload */
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: string;
+            orgId?: number;
+            title?: string;
+            state?: string;
+            message?: string;
+            groupKey?: string;
+            truncatedAlerts?: number;
+            /** @enum {string} */
+            status: 'firing' | 'resolved';
+            receiver?: string;
+            /** @default {} */
+            groupLabels?: {
+              [key: string]: string;
+            };
+            /** @default {} */
+            commonLabels?: {
+              [key: string]: string;
+            };
+            /** @default {} */
+            commonAnnotations?: {
+              [key: string]: string;
+            };
+            externalURL?: string;
+            alerts: {
+              /** @enum {string} */
+              status: 'firing' | 'resolved';
+              labels: {
+                [key: string]: string;
+              };
+              /** @default {} */
+              annotations?: {
+                [key: string]: string;
+              };
+              startsAt?: string;
+              endsAt?: string;
+              generatorURL?: string;
+              fingerprint?: string;
+              values?: {
+                [key: string]: unknown;
+              } | null;
+              valueString?: string;
+              silenceURL?: string;
+              dashboardURL?: string;
+              panelURL?: string;
+              imageURL?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accepted: number;
+              results: {
+                dedupKey: string;
+                outcome: string;
+                incidentId: number | null;
+                tier: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/enqueue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** PagerDuty Events API v2 compatible event intake; routing_key is a Klaxon integration key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description PagerDuty Events API v2 event */
+      requestBody: {
+        content: {
+          'application/json': {
+            routing_key: string;
+            /** @enum {string} */
+            event_action: 'trigger' | 'acknowledge' | 'resolve';
+            dedup_key?: string;
+            payload?: {
+              summary: string;
+              source: string;
+              /** @enum {string} */
+              severity: 'critical' | 'error' | 'warning' | 'info';
+              timestamp?: string;
+              component?: string;
+              group?: string;
+              class?: string;
+              custom_details?: unknown;
+            };
+            images?: {
+              src: string;
+              href?: string;
+              alt?: string;
+            }[];
+            links?: {
+              href: string;
+              text?: string;
+            }[];
+            client?: string;
+            client_url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'success';
+              message: string;
+              dedup_key: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: string;
+              message: string;
+              errors: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;

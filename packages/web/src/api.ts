@@ -112,9 +112,19 @@ export function setUnauthorizedHandler(handler: () => void): void {
 
 /** Where the login page sends the browser back to: only same-origin paths. */
 export function safeReturnTo(value: string | null): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  if (value.startsWith('/login')) return '/';
-  return value;
+  if (!value || !value.startsWith('/')) return '/';
+  // Resolve it as the browser would: anything that lands on another origin (`//evil`, `/\\evil`,
+  // `/.//evil` after normalising) goes home instead.
+  const base = 'http://klaxon.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return '/';
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== base || path.startsWith('//') || path.startsWith('/login')) return '/';
+  return path;
 }
 
 export function loginPath(returnTo: string): string {

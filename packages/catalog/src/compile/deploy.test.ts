@@ -34,6 +34,27 @@ describe('deployment outputs', () => {
     expect(selected.filter((j) => !builtIn.has(j) && !jobs.has(j))).toEqual([]);
   });
 
+  it('scrapes the engine’s /metrics with the bearer token from a Secret, and only the engine', () => {
+    type Monitor = {
+      metadata: { name: string };
+      spec: { endpoints: { authorization?: unknown; port: string; path: string }[] };
+    };
+    const monitors = serviceMonitors(DEFAULT_DEPLOY) as Monitor[];
+    const engine = monitors.find((m) => m.metadata.name === 'klaxon')!;
+    expect(engine.spec.endpoints[0]).toMatchObject({
+      port: 'http',
+      path: '/metrics',
+      authorization: { type: 'Bearer', credentials: { name: 'klaxon-metrics', key: 'token' } },
+    });
+    const custom = serviceMonitors({ ...DEFAULT_DEPLOY, engineMetricsSecret: 'my-scrape' }) as Monitor[];
+    expect(custom.find((m) => m.metadata.name === 'klaxon')!.spec.endpoints[0]!.authorization).toEqual({
+      type: 'Bearer',
+      credentials: { name: 'my-scrape', key: 'token' },
+    });
+    for (const m of monitors.filter((x) => x.metadata.name !== 'klaxon'))
+      expect(m.spec.endpoints[0]!.authorization, m.metadata.name).toBeUndefined();
+  });
+
   it('asks YACE for every CloudWatch metric the rules read, under the names the contract expects', () => {
     const yace = yaceConfig(DEFAULT_DEPLOY) as {
       static: { namespace: string; metrics: { name: string; statistics: string[] }[] }[];

@@ -14,6 +14,11 @@ export interface DeployOptions {
   /** Endpoints probed every 30 s. */
   endpoints: string[];
   lokiUrl: string;
+  /**
+   * The Secret (in `namespace`, key `token`) holding the bearer token Prometheus sends to the Klaxon
+   * engine's /metrics: the engine's `server.metrics.token` or any of its API tokens.
+   */
+  engineMetricsSecret: string;
 }
 
 export const DEFAULT_DEPLOY: DeployOptions = {
@@ -23,6 +28,7 @@ export const DEFAULT_DEPLOY: DeployOptions = {
   redshiftClusters: ['analytics-prod'],
   endpoints: ['https://api.game.example.com/healthz', 'https://play.game.example.com/'],
   lokiUrl: 'http://loki-gateway.monitoring.svc/loki/api/v1/push',
+  engineMetricsSecret: 'klaxon-metrics',
 };
 
 /** The scrape targets, by the job names the metrics contract and the rules use. */
@@ -41,6 +47,9 @@ export const SCRAPE_TARGETS = [
 
 const LABELS = { release: 'kube-prometheus-stack', 'app.kubernetes.io/part-of': 'klaxon' };
 
+/** The job whose /metrics (the Klaxon engine's) needs a bearer token. */
+const ENGINE_JOB = 'klaxon';
+
 export function serviceMonitors(o: DeployOptions): Record<string, unknown>[] {
   return SCRAPE_TARGETS.map((t) => ({
     apiVersion: 'monitoring.coreos.com/v1',
@@ -57,6 +66,12 @@ export function serviceMonitors(o: DeployOptions): Record<string, unknown>[] {
           interval: t.interval,
           // The rules select on job="<name>": pin it, whatever the Service is called.
           relabelings: [{ targetLabel: 'job', replacement: t.job, action: 'replace' }],
+          // The engine's /metrics names services and people: it answers only with a token.
+          ...(t.job === ENGINE_JOB
+            ? {
+                authorization: { type: 'Bearer', credentials: { name: o.engineMetricsSecret, key: 'token' } },
+              }
+            : {}),
         },
       ],
     },

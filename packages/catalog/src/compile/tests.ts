@@ -49,9 +49,12 @@ export function probeValues(alert: AlertDefinition, t: Threshold): { firing: num
  * block over a series the test does not feed (e.g. the Redshift query text) rendering nothing.
  */
 function render(template: string, labels: Record<string, string>): string {
+  // Only the series' own labels: `{{ $labels.constructor }}` renders nothing, not Object's source.
   return template
     .replace(/\{\{ with printf `[^`]*`[^}]*\| query \}\}[\s\S]*?\{\{ end \}\}\{\{ end \}\}/g, '')
-    .replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_m, name: string) => labels[name] ?? '');
+    .replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_m, name: string) =>
+      Object.hasOwn(labels, name) ? labels[name]! : '',
+    );
 }
 
 function expected(catalog: Catalog, alert: AlertDefinition, value: number) {

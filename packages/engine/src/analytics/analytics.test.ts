@@ -110,7 +110,8 @@ describe('analytics', () => {
       });
       expect(bad.json().error.code).toBe('invalid_query');
 
-      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: auth(TOKENS.viewer) }))
+        .body;
       expect(metrics).toContain('klaxon_oncall_mtta_seconds{tier="T1"} 300');
       expect(metrics).toContain('klaxon_oncall_t1_acked_within_5m_ratio 0.5');
       expect(metrics).toContain('klaxon_oncall_offhours_pages{user="alice"} 1');

@@ -32,6 +32,7 @@ import { authRoutes } from '../auth/routes.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { Credentials } from '../auth/credentials.ts';
 import { ApiError } from '../errors/errors.ts';
+import { metricsGuard } from './metrics-access.ts';
 
 export interface AppDeps {
   config: KlaxonConfig;
@@ -83,9 +84,21 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     new SessionStore(store.db, clock, config.auth.sessionHours * 3_600_000),
   );
 
+  const server = config.server;
+  // Read before anything listens: an unreadable server.metrics.tokenFile stops the start.
+  const metricsPreHandler = metricsGuard(server.metrics, credentials);
   const app = await createHttp({
     logger: deps.logger,
-    bodyLimitBytes: config.server.bodyLimitBytes,
+    bodyLimitBytes: server.bodyLimitBytes,
+    limits: {
+      requestTimeoutMs: Math.round(server.requestTimeoutSeconds * 1000),
+      headersTimeoutMs: Math.round(server.headersTimeoutSeconds * 1000),
+      keepAliveTimeoutMs: Math.round(server.keepAliveTimeoutSeconds * 1000),
+      idleTimeoutMs: Math.round(server.idleTimeoutSeconds * 1000),
+      maxConnections: server.maxConnections,
+    },
+    trustedProxies: server.trustedProxies,
+    hsts: server.hsts,
     apiVersion: API_VERSION,
     uiRoot: deps.uiRoot,
   });
@@ -98,7 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     }
     return { status: 'ready' };
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  // Not open: it names services and people (server.metrics, app/metrics-access.ts).
+  app.get('/metrics', { schema: { hide: true }, preHandler: metricsPreHandler }, async (_req, reply) => {
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);
   });
@@ -125,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   streamRoutes(app, { config, credentials, feed });
   const directory = deps.directory ?? new OnCallDirectory(config);
   scheduleRoutes(app, { config, store, clock, credentials, directory });
-  onCallRoutes(app, { store, clock, credentials, directory });
+  onCallRoutes(app, { config, store, clock, credentials, directory });
   overrideRoutes(app, { config, store, clock, credentials, directory });
   policyRoutes(app, { config, store, clock, credentials, directory });
   maintenanceRoutes(app, { config, store, clock, credentials });

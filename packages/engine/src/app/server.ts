@@ -10,11 +10,13 @@ import { EngineLoop, type EngineModule } from '../engine/loop.ts';
 import { standardModules } from './modules.ts';
 import { ProviderRegistry } from '../delivery/registry.ts';
 import { buildApp, type KlaxonApp } from './build.ts';
+import { demoSecretsInUse, isLoopbackHost } from '../config/demo-secrets.ts';
 
 export interface ServerOptions {
   config: KlaxonConfig;
   database: DatabaseOptions;
   port: number;
+  /** Where to listen; default `server.host` from the config, else 127.0.0.1 (this machine only). */
   host?: string;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
@@ -32,7 +34,25 @@ export interface RunningServer extends KlaxonApp {
   close(): Promise<void>;
 }
 
+/** Thrown when the engine would listen beyond loopback with the example's public demo secrets. */
+export class UnsafeListenError extends Error {
+  constructor(
+    readonly host: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `refusing to listen on ${host}: the config still uses public demo secrets of examples/klaxon.yaml, which anyone can read and use from another machine:\n${problems.map((p) => `  - ${p}`).join('\n')}\nReplace them, or listen on this machine only (--host 127.0.0.1, the default).`,
+    );
+    this.name = 'UnsafeListenError';
+  }
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? opts.config.server.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    const problems = demoSecretsInUse(opts.config);
+    if (problems.length > 0) throw new UnsafeListenError(host, problems);
+  }
   const clock = opts.clock ?? systemClock;
   const store = createDatabase(opts.database);
   await store.migrate();
@@ -65,7 +85,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   built.queue.onCommit((_items, results) => {
     if (results.some((r) => r.notifies)) engine.poke();
   });
-  const address = await built.app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
+  const address = await built.app.listen({ port: opts.port, host });
   engine.start();
   let closing: Promise<void> | null = null;
   return {

@@ -2,8 +2,12 @@
  * Sign-in, sessions, CSRF, roles and team scoping through the real API (app.inject on SQLite): what a
  * browser and an API client see.
  */
+import fc from 'fast-check';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, KEYS } from '@klaxon/testing';
+import { amPayload, auth, buildTestApp, createTestStore, KEYS, testConfig } from '@klaxon/testing';
+import { buildApp } from '../app/build.ts';
+import { FakeClock } from '../clock/clock.ts';
+import { SessionStore } from './sessions.ts';
 import { hashPassword } from './password.ts';
 import { safeReturnTo } from './routes.ts';
 
@@ -163,11 +167,11 @@ describe('sign-in and sessions', () => {
 
   it('limits password attempts per client address (auth.loginAttemptsPerMinute)', async () => {
     const b = browser(t);
-    const attempt = (remoteAddress: string) =>
+    const attempt = (remoteAddress: string, username = 'alice') =>
       b.request(
         'POST',
         '/api/v1/auth/login',
-        { username: 'alice', password: 'guess' },
+        { username, password: 'guess' },
         { remoteAddress, headers: { 'x-forwarded-proto': 'https' } },
       );
     for (let i = 0; i < 10; i++) expect((await attempt('10.0.0.7')).statusCode).toBe(401);
@@ -177,7 +181,8 @@ describe('sign-in and sessions', () => {
       code: 'too_many_attempts',
       message: expect.stringContaining('at most 10 a minute'),
     });
-    expect((await attempt('10.0.0.8')).statusCode, 'another address is not limited').toBe(401);
+    // alice has had 10 failures, the per-user limit (auth.loginAttemptsPerUserPerMinute): ask as bob.
+    expect((await attempt('10.0.0.8', 'bob')).statusCode, 'another address is not limited').toBe(401);
   });
 
   it('does the same scrypt work for an unknown user as for a real one', async () => {
@@ -298,6 +303,86 @@ describe('sign-in and sessions', () => {
     }
     expect(safeReturnTo('/a\nb')).toBe('/');
     expect(safeReturnTo(undefined)).toBe('/');
+  });
+
+  it('returnTo never becomes another origin, even after its own normalising (/.//evil.com)', () => {
+    for (const bad of [
+      '/.//evil.com',
+      '/./\\evil.com',
+      '/a/..//evil.com',
+      '/%2e//evil.com',
+      '/a/%2e%2e//evil.com',
+    ]) {
+      expect(safeReturnTo(bad), bad).toBe('/');
+    }
+    expect(safeReturnTo('/./incidents/5')).toBe('/incidents/5');
+    expect(safeReturnTo('/%2f%2fevil.com')).toBe('/%2f%2fevil.com');
+    expect(safeReturnTo(`/${'"'.repeat(2000)}`), 'grows past the limit when encoded').toBe('/');
+  });
+
+  it('returnTo is a same-origin path and idempotent for hostile strings (property)', () => {
+    const piece = fc.constantFrom(
+      '/',
+      '//',
+      '\\',
+      '/\\',
+      '\\/',
+      '.',
+      '..',
+      '/./',
+      '/../',
+      '%2f',
+      '%2F',
+      '%5c',
+      '%5C',
+      '%2e',
+      '%2E',
+      '%2e%2e',
+      '%09',
+      '%0a',
+      '\t',
+      '\n',
+      '\r',
+      ' ',
+      '\u0000',
+      '\u2028',
+      '\uff0f',
+      'evil.com',
+      'http:',
+      'https://evil.com',
+      ':',
+      '@',
+      '?',
+      '#',
+      '&',
+      '"',
+      '<',
+      '`',
+      'a',
+      'incidents',
+      '5',
+    );
+    const hostile = fc.oneof(
+      fc.array(piece, { maxLength: 12 }).map((parts) => parts.join('')),
+      fc.array(piece, { maxLength: 12 }).map((parts) => `/${parts.join('')}`),
+      fc.string(),
+      fc.string({ unit: 'grapheme', maxLength: 50 }).map((s) => `/${s}`),
+    );
+    fc.assert(
+      fc.property(hostile, (input) => {
+        const out = safeReturnTo(input);
+        expect(out.startsWith('/')).toBe(true);
+        expect(out).not.toMatch(/^\/[/\\]/);
+        expect(out).toMatch(/^[\x21-\x7e]+$/);
+        for (const base of ['https://klaxon.example.com/', 'https://klaxon.example.com/a/b/c?q=1']) {
+          expect(new URL(out, base).origin, `${JSON.stringify(input)} → ${out}`).toBe(
+            'https://klaxon.example.com',
+          );
+        }
+        expect(safeReturnTo(out), `${JSON.stringify(input)} → ${out}`).toBe(out);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
@@ -452,23 +537,72 @@ describe('team scoping', () => {
     const body = { user: 'bob', from: '2026-03-28T03:00:00Z', to: '2026-03-28T05:00:00Z' };
     const alice = browser(t);
     await alice.login('alice');
+    // Another team's schedule is not even visible; one without a team takes changes from admins only.
     const refused = await alice.request('POST', '/api/v1/schedules/games-primary/overrides', body);
-    expect(refused.statusCode).toBe(403);
+    expect(refused.statusCode).toBe(404);
     expect(refused.json().error).toEqual({
-      code: 'forbidden',
-      message:
-        'Schedule "games-primary" belongs to team "games"; only its members or an admin may change its overrides.',
+      code: 'not_found',
+      message: 'No schedule "games-primary". Known: shared.',
     });
-    expect((await alice.request('POST', '/api/v1/schedules/shared/overrides', body)).statusCode).toBe(201);
+    const shared = await alice.request('POST', '/api/v1/schedules/shared/overrides', body);
+    expect(shared.statusCode).toBe(403);
+    expect(shared.json().error.message).toContain('has no team, so only an admin may change its overrides');
     const bob = browser(t);
     await bob.login('bob');
     const created = await bob.request('POST', '/api/v1/schedules/games-primary/overrides', body);
     expect(created.statusCode).toBe(201);
     const overrideId = created.json<{ override: { id: number } }>().override.id;
     const url = `/api/v1/schedules/games-primary/overrides/${overrideId}`;
-    expect((await alice.request('DELETE', url)).statusCode).toBe(403);
+    expect((await alice.request('DELETE', url)).statusCode).toBe(404);
     const root = browser(t);
     await root.login('root');
     expect((await root.request('DELETE', url)).statusCode).toBe(204);
+    expect((await root.request('POST', '/api/v1/schedules/shared/overrides', body)).statusCode).toBe(201);
+  });
+});
+
+describe('sessions after a password change', () => {
+  it('ends password sessions when the user’s passwordHash changes, and leaves others alone', async () => {
+    const store = await createTestStore('sqlite');
+    const clock = new FakeClock('2026-03-28T02:00:00Z');
+    const newHash = await hashPassword('a brand new password, 2026');
+    const appWith = (text: string) =>
+      buildApp({ config: testConfig('', text), store, clock, processMetrics: false });
+    const before = await appWith(yaml(hash));
+    // Alice's password changes in the config; the app is rebuilt over the same database.
+    const changed = yaml(hash).replace(
+      `email: Alice@Example.com, passwordHash: '${hash}'`,
+      `email: Alice@Example.com, passwordHash: '${newHash}'`,
+    );
+    expect(changed).not.toBe(yaml(hash));
+    const after = await appWith(changed);
+    try {
+      const alice = browser({ app: before.app } as App);
+      expect((await alice.login('alice')).statusCode).toBe(200);
+      const bob = browser({ app: before.app } as App);
+      expect((await bob.login('bob')).statusCode).toBe(200);
+      // An OIDC session has no password to follow.
+      const oidc = await new SessionStore(store.db, clock, 3_600_000).create('olga', 'oidc');
+      const get = (app: typeof before, cookie: string, url = '/api/v1/incidents') =>
+        app.app.inject({ method: 'GET', url, headers: { cookie: `klaxon_session=${cookie}` } });
+      expect((await get(before, alice.cookie!)).statusCode).toBe(200);
+      expect((await get(after, bob.cookie!)).statusCode, 'bob’s password did not change').toBe(200);
+      expect((await get(after, oidc.cookie)).statusCode, 'OIDC sessions are unaffected').toBe(200);
+
+      const expired = await get(after, alice.cookie!);
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json().error.code).toBe('session_expired');
+      const session = await get(after, alice.cookie!, '/api/v1/auth/session');
+      expect(session.statusCode).toBe(401);
+      expect(session.json().error.code).toBe('session_expired');
+      // Signing in with the new password works.
+      const again = browser({ app: after.app } as App);
+      expect((await again.login('alice', 'a brand new password, 2026')).statusCode).toBe(200);
+      expect((await get(after, again.cookie!)).statusCode).toBe(200);
+    } finally {
+      await before.app.close();
+      await after.app.close();
+      await store.close();
+    }
   });
 });

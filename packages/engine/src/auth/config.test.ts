@@ -25,7 +25,12 @@ describe('auth config', () => {
     const config = parseConfig(`${BASE}apiTokens: [{ name: t, token: 0123456789abcdef }]\n`);
     expect(config.users[0]).toMatchObject({ role: 'responder' });
     expect(config.users[0]!.passwordHash).toBeUndefined();
-    expect(config.auth).toEqual({ sessionHours: 12, cookieSecure: true, loginAttemptsPerMinute: 10 });
+    expect(config.auth).toEqual({
+      sessionHours: 12,
+      cookieSecure: true,
+      loginAttemptsPerMinute: 10,
+      loginAttemptsPerUserPerMinute: 10,
+    });
     expect(config.apiTokens[0]!.teams).toBeUndefined();
   });
 
@@ -40,6 +45,7 @@ describe('auth config', () => {
       clientSecret: 's',
       scopes: 'openid email profile',
       allowInsecureHttp: false,
+      trustEmail: false,
     });
   });
 

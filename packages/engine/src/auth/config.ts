@@ -41,6 +41,12 @@ const oidcSchema = z
       .boolean()
       .default(false)
       .describe('Allow an http:// issuer (tests and local development only).'),
+    trustEmail: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Accept the email claim without email_verified: true. Only for a provider that sends verified addresses alone (e.g. your own directory) but omits the claim; an explicit email_verified: false is always refused.',
+      ),
   })
   .superRefine((o, ctx) => {
     if (o.issuer.startsWith('http:') && !o.allowInsecureHttp)
@@ -72,10 +78,26 @@ export const authSchema = z
       .min(1)
       .max(10_000)
       .default(10)
-      .describe('Password sign-in attempts allowed per client address per minute (per engine process).'),
+      .describe(
+        'Password sign-in attempts allowed per client address per minute (per engine process). Behind a proxy, list it in server.trustedProxies.',
+      ),
+    loginAttemptsPerUserPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(10)
+      .describe(
+        'Failed password sign-ins allowed per user name per minute, from any address (per engine process); then that name is refused for the rest of the minute.',
+      ),
     oidc: oidcSchema.optional(),
   })
-  .default({ sessionHours: 12, cookieSecure: true, loginAttemptsPerMinute: 10 })
+  .default({
+    sessionHours: 12,
+    cookieSecure: true,
+    loginAttemptsPerMinute: 10,
+    loginAttemptsPerUserPerMinute: 10,
+  })
   .describe('Web sign-in: sessions, and optional OpenID Connect.');
 
 export type ApiTokenConfig = z.output<typeof apiTokenSchema>;

@@ -7,13 +7,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { ApiTokenConfig, AuthDirectory, AuthIntegrationKey, AuthUser, Role } from './config.ts';
-import type { SessionStore } from './sessions.ts';
-import { userPrincipal, type Principal } from './principal.ts';
+import { passwordFingerprint, type SessionStore } from './sessions.ts';
+import { hasRole, userPrincipal, type Principal } from './principal.ts';
 import { ApiError } from '../errors/errors.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
-const ROLE_RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
 export const SESSION_COOKIE = 'klaxon_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -86,6 +85,15 @@ export class Credentials<K extends AuthIntegrationKey = AuthIntegrationKey, U ex
     const user = session && this.user(session.userId);
     if (!session || !user)
       throw new ApiError('session_expired', 'Your session has expired or was ended. Sign in again.');
+    // A password session lasts only as long as the password it was opened with.
+    if (session.via === 'password') {
+      const now = passwordFingerprint(user.passwordHash);
+      if (!now || !session.passwordFingerprint || !sameSecret(now, session.passwordFingerprint))
+        throw new ApiError(
+          'session_expired',
+          'Your password was changed (or removed) since you signed in. Sign in again.',
+        );
+    }
     await this.sessions!.touch(cookie, session);
     return userPrincipal(this.#config, user, session.via, session.csrfToken);
   }
@@ -147,7 +155,7 @@ export function checkCsrf(req: FastifyRequest, principal: Principal): void {
 export function requireRole(credentials: Credentials, role: Role): preHandlerAsyncHookHandler {
   return async (req) => {
     const principal = await credentials.authenticate(req);
-    if (ROLE_RANK[principal.role] < ROLE_RANK[role]) {
+    if (!hasRole(principal, role)) {
       const who = principal.kind === 'token' ? `token "${principal.name}"` : `user "${principal.name}"`;
       throw new ApiError('forbidden', `This needs the ${role} role; ${who} has ${principal.role}.`);
     }

@@ -15,6 +15,8 @@ const EMAILS: Record<string, string> = {
   alice: 'ALICE@Example.com',
   stranger: 'stranger@example.com',
 };
+/** Logins whose claims leave out email_verified (some providers never send it). */
+const NO_EMAIL_VERIFIED = new Set(['uma']);
 
 let server: Server;
 let issuer: string;
@@ -39,7 +41,12 @@ beforeAll(async () => {
     pkce: { required: () => true },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, email: EMAILS[sub] ?? `${sub}@example.com`, email_verified: true, name: sub }),
+      claims: () => ({
+        sub,
+        email: EMAILS[sub] ?? `${sub}@example.com`,
+        ...(NO_EMAIL_VERIFIED.has(sub) ? {} : { email_verified: true }),
+        name: sub,
+      }),
     }),
   });
   handler = provider.callback();
@@ -53,6 +60,7 @@ server: { publicUrl: '${KLAXON}' }
 users:
   - { id: alice, name: Alice, email: alice@example.com }
   - { id: bob, name: Bob, email: bob@example.com, role: admin }
+  - { id: uma, name: Uma, email: uma@example.com, role: admin }
 teams:
   - { id: platform, name: Platform, members: [alice] }
 services:
@@ -79,6 +87,36 @@ class Jar {
   }
 }
 
+/** Follows the browser's redirects at the provider from `start`, signing in as `login`; returns the callback URL. */
+async function signInAtProvider(start: URL, login: string): Promise<string> {
+  let next = start;
+  const jar = new Jar();
+  for (let hop = 0; hop < 20; hop++) {
+    if (next.href.startsWith(`${KLAXON}/`)) return next.href;
+    let res = await fetch(next, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.store(res);
+    if (res.status === 200) {
+      // A dev interaction page: answer the login form, then the consent form.
+      const html = await res.text();
+      const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
+      const form = new URLSearchParams(
+        prompt === 'login' ? { prompt, login, password: 'anything' } : { prompt: prompt ?? '' },
+      );
+      res = await fetch(next, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      jar.store(res);
+    }
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`provider answered ${res.status} at ${next.href}: ${await res.text()}`);
+    next = new URL(location, next);
+  }
+  throw new Error('too many redirects');
+}
+
 describe('OIDC sign-in', () => {
   let t: Awaited<ReturnType<typeof buildTestApp>>;
   beforeEach(async () => {
@@ -88,47 +126,38 @@ describe('OIDC sign-in', () => {
     await t.close();
   });
 
-  /** Starts at Klaxon, signs in at the provider as `login`, and returns the callback URL it sends back. */
-  async function throughProvider(login: string, returnTo: string): Promise<string> {
+  /** The state cookie Klaxon set in this browser when it last started a sign-in. */
+  let stateCookie: string | undefined;
+
+  /** Starts a sign-in at Klaxon: the redirect to the provider, and the browser's state cookie. */
+  async function startSignIn(returnTo: string) {
     const start = await t.app.inject({
       method: 'GET',
       url: `/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`,
     });
     expect(start.statusCode).toBe(302);
-    let next = new URL(String(start.headers.location));
+    return { start, cookie: start.cookies.find((c) => c.name === 'klaxon_oidc_state') };
+  }
+
+  /** Starts at Klaxon, signs in at the provider as `login`, and returns the callback URL it sends back. */
+  async function throughProvider(login: string, returnTo: string): Promise<string> {
+    const { start, cookie } = await startSignIn(returnTo);
+    stateCookie = cookie?.value;
+    const next = new URL(String(start.headers.location));
     expect(next.origin).toBe(issuer);
     expect(next.searchParams.get('code_challenge_method')).toBe('S256');
     for (const p of ['code_challenge', 'state', 'nonce']) expect(next.searchParams.get(p)).toBeTruthy();
     expect(next.searchParams.get('redirect_uri')).toBe(`${KLAXON}/auth/oidc/callback`);
-    const jar = new Jar();
-    for (let hop = 0; hop < 20; hop++) {
-      if (next.href.startsWith(`${KLAXON}/`)) return next.href;
-      let res = await fetch(next, { redirect: 'manual', headers: { cookie: jar.header() } });
-      jar.store(res);
-      if (res.status === 200) {
-        // A dev interaction page: answer the login form, then the consent form.
-        const html = await res.text();
-        const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
-        const form = new URLSearchParams(
-          prompt === 'login' ? { prompt, login, password: 'anything' } : { prompt: prompt ?? '' },
-        );
-        res = await fetch(next, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-          body: form,
-        });
-        jar.store(res);
-      }
-      const location = res.headers.get('location');
-      if (!location) throw new Error(`provider answered ${res.status} at ${next.href}: ${await res.text()}`);
-      next = new URL(location, next);
-    }
-    throw new Error('too many redirects');
+    return signInAtProvider(next, login);
   }
 
-  const callback = (url: string) =>
-    t.app.inject({ method: 'GET', url: new URL(url).pathname + new URL(url).search });
+  /** The browser returning from the provider, with its state cookie (null: a browser without one). */
+  const callback = (url: string, cookie: string | null = stateCookie ?? null) =>
+    t.app.inject({
+      method: 'GET',
+      url: new URL(url).pathname + new URL(url).search,
+      headers: cookie === null ? {} : { cookie: `klaxon_oidc_state=${cookie}` },
+    });
 
   it('signs in the user whose email matches (any case) and returns to the page asked for', async () => {
     const url = await throughProvider('alice', '/incidents/5?tab=timeline');
@@ -159,7 +188,8 @@ describe('OIDC sign-in', () => {
     const res = await callback(await throughProvider('stranger', '/'));
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/login?error=unknown_user');
-    expect(res.headers['set-cookie']).toBeUndefined();
+    // No session; only the finished sign-in's state cookie is cleared.
+    expect(res.cookies.map((c) => [c.name, c.value])).toEqual([['klaxon_oidc_state', '']]);
   });
 
   it('never redirects off the site after sign-in', async () => {
@@ -181,6 +211,45 @@ describe('OIDC sign-in', () => {
         .location,
     ).toBe('/login?error=oidc_failed');
     expect(await t.store.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
+  });
+
+  it('refuses an email the provider does not say it verified (no email_verified claim), even for an admin', async () => {
+    const res = await callback(await throughProvider('uma', '/'));
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/login?error=email_unverified');
+    expect(res.cookies.find((c) => c.name === 'klaxon_session')).toBeUndefined();
+    expect(await t.store.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
+    // email_verified: true signs in.
+    const alice = await callback(await throughProvider('alice', '/'));
+    expect(alice.headers.location).toBe('/');
+    expect(alice.cookies.find((c) => c.name === 'klaxon_session')).toBeDefined();
+  });
+
+  it('binds the state to the browser that started the sign-in (login CSRF)', async () => {
+    const url = await throughProvider('alice', '/incidents/7');
+    const { start, cookie } = await startSignIn('/');
+    expect(start.cookies.find((c) => c.name === 'klaxon_oidc_state')).toBeDefined();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: true, path: '/auth/oidc' });
+    expect(cookie!.maxAge).toBeGreaterThan(0);
+    expect(cookie!.maxAge).toBeLessThanOrEqual(600);
+    expect(cookie!.value).toBe(new URL(String(start.headers.location)).searchParams.get('state'));
+
+    // A victim's browser sent to the attacker's callback URL: no cookie, or the cookie of its own sign-in.
+    for (const other of [null, cookie!.value, '', 'x'.repeat(43)]) {
+      const res = await callback(url, other);
+      expect(res.headers.location, String(other)).toBe('/login?error=oidc_failed');
+      expect(res.cookies.find((c) => c.name === 'klaxon_session')).toBeUndefined();
+    }
+    expect(await t.store.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
+
+    // The browser that started it signs in, and its state cookie is cleared.
+    const ok = await callback(url);
+    expect(ok.headers.location).toBe('/incidents/7');
+    expect(ok.cookies.find((c) => c.name === 'klaxon_session')).toBeDefined();
+    expect(ok.cookies.find((c) => c.name === 'klaxon_oidc_state')).toMatchObject({
+      value: '',
+      path: '/auth/oidc',
+    });
   });
 
   it('names the provider for the sign-in page', async () => {
@@ -209,6 +278,33 @@ describe('OIDC misconfiguration', () => {
       const res = await t.app.inject({ method: 'GET', url: '/auth/oidc/login' });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.message).toContain('add auth.oidc');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('OIDC with auth.oidc.trustEmail', () => {
+  it('signs in an email without email_verified when the provider is trusted for email', async () => {
+    const t = await buildTestApp('sqlite', { configYaml: config(', trustEmail: true') });
+    try {
+      const start = await t.app.inject({ method: 'GET', url: '/auth/oidc/login' });
+      expect(start.statusCode).toBe(302);
+      const state = start.cookies.find((c) => c.name === 'klaxon_oidc_state')?.value;
+      const url = new URL(await signInAtProvider(new URL(String(start.headers.location)), 'uma'));
+      const res = await t.app.inject({
+        method: 'GET',
+        url: url.pathname + url.search,
+        headers: state ? { cookie: `klaxon_oidc_state=${state}` } : {},
+      });
+      expect(res.headers.location).toBe('/');
+      const cookie = res.cookies.find((c) => c.name === 'klaxon_session');
+      const session = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/auth/session',
+        headers: { cookie: `klaxon_session=${cookie!.value}` },
+      });
+      expect(session.json().user).toMatchObject({ id: 'uma', role: 'admin', via: 'oidc' });
     } finally {
       await t.close();
     }

@@ -1,8 +1,11 @@
 /**
  * Sign-in with an OpenID Connect provider (openid-client): the authorization code flow with PKCE (S256),
  * `state` and `nonce`. What a started sign-in must remember lives in the `oidc_logins` table, so the
- * callback can land on any replica; each row is used once and lapses after ten minutes.
+ * callback can land on any replica; each row is used once and lapses after ten minutes. The `state` is
+ * also bound to the browser that started the sign-in (a short-lived cookie the callback must bring), so
+ * nobody can finish their own sign-in in someone else's browser (login CSRF).
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import type { Clock } from '../clock/clock.ts';
@@ -10,13 +13,18 @@ import type { Database } from '../db/tables.ts';
 import type { OidcConfig } from './config.ts';
 import { sha256 } from './sessions.ts';
 
-const LOGIN_TTL_MS = 10 * 60_000;
+export const LOGIN_TTL_MS = 10 * 60_000;
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+/** Carries the `state` of the sign-in this browser started; sent only to /auth/oidc/*. */
+export const OIDC_STATE_COOKIE = 'klaxon_oidc_state';
+export const OIDC_COOKIE_PATH = '/auth/oidc';
+
+export type OidcErrorCode = 'oidc_failed' | 'unknown_user' | 'email_unverified';
 
 /** Why a sign-in failed, as the `/login?error=` code the web UI shows. */
 export class OidcLoginError extends Error {
-  readonly code: 'oidc_failed' | 'unknown_user';
-  constructor(code: 'oidc_failed' | 'unknown_user', message: string, options?: ErrorOptions) {
+  readonly code: OidcErrorCode;
+  constructor(code: OidcErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
@@ -27,12 +35,18 @@ export interface OidcIdentity {
   returnTo: string;
 }
 
+const sameState = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
 /**
  * @example
  * const oidc = new OidcSignIn(config.auth.oidc, 'https://klaxon.example.com/auth/oidc/callback', db, clock);
- * reply.redirect((await oidc.start('/incidents/5')).href);
- * // …later, in the callback:
- * const { email, returnTo } = await oidc.finish(new URL(req.url, redirectUrl));
+ * const { url, state } = await oidc.start('/incidents/5');
+ * // set the state cookie (OIDC_STATE_COOKIE) to `state`, then redirect to `url`; later, in the callback:
+ * const { email, returnTo } = await oidc.finish(new URL(req.url, redirectUrl), req.cookies.klaxon_oidc_state);
  */
 export class OidcSignIn {
   readonly #options: OidcConfig;
@@ -69,8 +83,11 @@ export class OidcSignIn {
     return this.#discovered;
   }
 
-  /** Records a new sign-in and returns the provider URL to send the browser to. */
-  async start(returnTo: string): Promise<URL> {
+  /**
+   * Records a new sign-in and returns the provider URL to send the browser to, and the `state` the
+   * browser must keep (in the OIDC_STATE_COOKIE) to finish it.
+   */
+  async start(returnTo: string): Promise<{ url: URL; state: string }> {
     const config = await this.#configuration();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -88,7 +105,7 @@ export class OidcSignIn {
         expires_at: now + LOGIN_TTL_MS,
       })
       .execute();
-    return client.buildAuthorizationUrl(config, {
+    const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUrl,
       scope: this.#options.scopes,
       code_challenge: await client.calculatePKCECodeChallenge(verifier),
@@ -96,12 +113,22 @@ export class OidcSignIn {
       state,
       nonce,
     });
+    return { url, state };
   }
 
-  /** Finishes a sign-in from the callback URL: exchanges the code and returns the verified email. */
-  async finish(callbackUrl: URL): Promise<OidcIdentity> {
+  /**
+   * Finishes a sign-in from the callback URL and the state cookie of the browser that brought it:
+   * exchanges the code and returns the verified email. A callback whose state is not the browser's own
+   * is refused before the sign-in is looked up, so it stays usable by the browser that started it.
+   */
+  async finish(callbackUrl: URL, browserState: string | undefined): Promise<OidcIdentity> {
     const state = callbackUrl.searchParams.get('state');
     if (!state) throw new OidcLoginError('oidc_failed', 'the callback has no state parameter');
+    if (!browserState || !sameState(state, browserState))
+      throw new OidcLoginError(
+        'oidc_failed',
+        'the callback does not belong to a sign-in started in this browser (no matching state cookie)',
+      );
     // Delete-and-return: a state is good for exactly one callback, even with two replicas racing.
     const login = await this.#db
       .deleteFrom('oidc_logins')
@@ -136,8 +163,13 @@ export class OidcSignIn {
     }
     if (typeof email !== 'string' || email === '')
       throw new OidcLoginError('unknown_user', 'the provider sent no email claim; add the email scope');
-    // An address the provider says it has not verified could belong to anyone.
-    if (verified === false) throw new OidcLoginError('oidc_failed', `the provider has not verified ${email}`);
+    // An address the provider has not said it verified could belong to anyone, an admin's included:
+    // only `email_verified: true` counts, unless the provider is trusted for email (auth.oidc.trustEmail).
+    if (verified === false || (verified !== true && !this.#options.trustEmail))
+      throw new OidcLoginError(
+        'email_unverified',
+        `the provider has not verified ${email} (email_verified is ${verified === false ? 'false' : 'absent'}); set auth.oidc.trustEmail only if it sends verified addresses alone`,
+      );
     return { email, returnTo: login.return_to };
   }
 }

@@ -1,9 +1,16 @@
 /**
  * Who is calling, once authenticated: the request principal (a person or an API token, with role and
- * teams), and the team scoping every handler applies to reads and actions. Domains use this without
- * importing HTTP: it is plain data and pure functions over the config.
+ * teams), the team scoping every handler applies to reads, and `authorizeAction`, the one role-and-team
+ * check every way of acting on an incident goes through (API and UI, SMS replies, voice key presses,
+ * Slack buttons). Domains use this without importing HTTP: it is plain data and pure functions over the
+ * config.
  */
 import type { AuthUser, Role, ServicesView, TeamsView } from './config.ts';
+
+/** How a principal reached Klaxon: a web sign-in, an API token, or a reply on a channel it was paged on. */
+export type PrincipalVia = 'password' | 'oidc' | 'token' | ChannelVia;
+/** Channels a person acts through without signing in: the channel identifies them. */
+export type ChannelVia = 'sms' | 'voice' | 'slack';
 
 export interface Principal {
   /** The actor recorded on changes: the user id for people, the token name for tokens. */
@@ -14,7 +21,7 @@ export interface Principal {
   userId?: string;
   /** Team ids the principal is scoped to; null = every team (admins, tokens without `teams`). */
   teams: string[] | null;
-  via: 'password' | 'oidc' | 'token';
+  via: PrincipalVia;
   /** For cookie sessions: what X-CSRF-Token must carry on unsafe methods. */
   csrfToken?: string;
 }
@@ -23,6 +30,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+}
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
+
+/** Whether the principal's role is `role` or above it. */
+export function hasRole(p: Principal, role: Role): boolean {
+  return ROLE_RANK[p.role] >= ROLE_RANK[role];
 }
 
 /** Team ids `userId` belongs to: as a member or as the lead. */
@@ -46,6 +60,58 @@ export function userPrincipal(
     via,
     ...(csrfToken ? { csrfToken } : {}),
   };
+}
+
+/**
+ * The principal for a person acting through a channel that identifies them (the phone an SMS came from,
+ * the person a call paged, the Slack user who pressed a button), with the role and teams the config gives
+ * them now. Its name, the recorded actor, is `<channel>:<user id>`.
+ */
+export function channelPrincipal(
+  config: TeamsView,
+  user: Pick<AuthUser, 'id' | 'role'>,
+  via: ChannelVia,
+): Principal {
+  return {
+    name: `${via}:${user.id}`,
+    role: user.role,
+    kind: 'user',
+    userId: user.id,
+    teams: user.role === 'admin' ? null : teamsOf(config, user.id),
+    via,
+  };
+}
+
+/** Why an action is refused: the role is too low, or the service is not one of the principal's teams'. */
+export type ActionDecision = { allowed: true } | { allowed: false; reason: 'role' | 'team'; message: string };
+
+/**
+ * Whether the principal may act (acknowledge, resolve, escalate, add a note) on an incident of
+ * `serviceId`: at least `role` (as requireRole checks), and the service visible to them (as canSeeService
+ * checks). Every action path calls this one function; each answers a refusal in its own medium (the API
+ * with 403, or 404 for another team's incident so ids do not leak; SMS, voice and Slack with a sentence).
+ *
+ * @example
+ * const decision = authorizeAction(config, principal, incident.service_id, 'responder');
+ * if (!decision.allowed) return answer(decision.message);
+ */
+export function authorizeAction(
+  config: ServicesView,
+  p: Principal,
+  serviceId: string,
+  role: Role = 'responder',
+): ActionDecision {
+  if (!hasRole(p, role)) {
+    const who = p.kind === 'token' ? `token "${p.name}"` : `user "${p.userId ?? p.name}"`;
+    return { allowed: false, reason: 'role', message: `This needs the ${role} role; ${who} has ${p.role}.` };
+  }
+  if (!canSeeService(config, p, serviceId))
+    return {
+      allowed: false,
+      reason: 'team',
+      message: `Service "${serviceId}" belongs to a team this principal is not in.`,
+    };
+  return { allowed: true };
 }
 
 /**

@@ -11,8 +11,17 @@ import { ROLES, type AuthRoutesConfig, type AuthUser, type TeamsView } from './c
 import { checkCsrf, SESSION_COOKIE, sessionCookie, type Credentials } from './credentials.ts';
 import { teamsOf } from './principal.ts';
 import { ApiError } from '../errors/errors.ts';
-import { OIDC_CALLBACK_PATH, OidcLoginError, OidcSignIn } from './oidc.ts';
+import {
+  LOGIN_TTL_MS,
+  OIDC_CALLBACK_PATH,
+  OIDC_COOKIE_PATH,
+  OIDC_STATE_COOKIE,
+  OidcLoginError,
+  OidcSignIn,
+} from './oidc.ts';
 import { verifyPassword } from './password.ts';
+import { LoginAttempts } from './login-limit.ts';
+import { passwordFingerprint } from './sessions.ts';
 
 export interface AuthRouteDeps {
   config: AuthRoutesConfig;
@@ -48,20 +57,34 @@ export function meOf(config: TeamsView, user: AuthUser, via: SessionVia): Me {
   return { id: user.id, name: user.name, role: user.role, teams, via };
 }
 
-/**
- * A path on this site to go to after sign-in; anything else (another origin, `//host`, `/\host`,
- * control characters) becomes `/`, so the sign-in cannot be used to send people elsewhere.
- */
-export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 2048) return '/';
+const RETURN_TO_BASE = 'http://klaxon.invalid';
+const MAX_RETURN_TO = 2048;
+
+/** One normalising pass: the path as the URL parser resolves it, or `/` for anything not a local path. */
+function normaliseReturnTo(value: string): string {
+  if (value.length > MAX_RETURN_TO) return '/';
+  // A path: one slash then not another slash or backslash, printable ASCII only, no backslash anywhere.
   if (!/^\/(?![/\\])/.test(value) || /[^\x21-\x7e]/.test(value) || value.includes('\\')) return '/';
-  const base = 'http://klaxon.invalid';
   try {
-    const url = new URL(value, base);
-    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
+    const url = new URL(value, RETURN_TO_BASE);
+    return url.origin === RETURN_TO_BASE ? `${url.pathname}${url.search}${url.hash}` : '/';
   } catch {
     return '/';
   }
+}
+
+/**
+ * A path on this site to go to after sign-in; anything else (another origin, `//host`, `/\host`,
+ * control characters, a path that only becomes `//host` once dot segments are resolved, like `/.//host`)
+ * becomes `/`, so the sign-in cannot be used to send people elsewhere. The result is always a
+ * same-origin path and a fixed point: safeReturnTo(safeReturnTo(x)) === safeReturnTo(x).
+ */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== 'string') return '/';
+  const once = normaliseReturnTo(value);
+  // Whatever one pass produced must pass again unchanged (it checks `//host` after normalising, and
+  // percent-encoding cannot push it past the length limit); otherwise it is not a plain local path.
+  return normaliseReturnTo(once) === once ? once : '/';
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -93,7 +116,9 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
     secure: config.auth.cookieSecure,
   };
   const startSession = async (reply: FastifyReply, user: AuthUser, via: SessionVia) => {
-    const { cookie, session } = await sessions.create(user.id, via);
+    // A password session remembers which password it was opened with (it ends when that changes).
+    const fingerprint = via === 'password' ? passwordFingerprint(user.passwordHash) : null;
+    const { cookie, session } = await sessions.create(user.id, via, fingerprint);
     void reply.setCookie(SESSION_COOKIE, cookie, {
       ...cookieOptions,
       maxAge: Math.floor(sessions.ttlMs / 1000),
@@ -101,6 +126,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
     return { user: meOf(config, user, via), csrfToken: session.csrfToken };
   };
   const tags = ['auth'];
+  const attempts = new LoginAttempts(config.auth.loginAttemptsPerUserPerMinute, deps.clock);
 
   app.get(
     '/api/v1/auth/providers',
@@ -131,16 +157,24 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
         body: loginBody,
         response: { 200: sessionAnswer },
       },
-      // Password guessing: auth.loginAttemptsPerMinute per client address.
+      // Password guessing: auth.loginAttemptsPerMinute per client address (req.ip: the client behind a
+      // trusted proxy, server.trustedProxies), and auth.loginAttemptsPerUserPerMinute per user name.
       config: { rateLimit: { max: config.auth.loginAttemptsPerMinute, timeWindow: 60_000 } },
     },
     async (req, reply) => {
       requireSecureTransport(req, config);
       const { username, password } = req.body as z.output<typeof loginBody>;
       const user = credentials.userByLogin(username);
+      const wait = attempts.attempt(user?.id ?? username, user !== undefined);
+      if (wait !== null)
+        throw new ApiError(
+          'too_many_attempts',
+          `Too many failed sign-ins for this user name: at most ${config.auth.loginAttemptsPerUserPerMinute} a minute (auth.loginAttemptsPerUserPerMinute). Try again in ${Math.ceil(wait / 1000)} s.`,
+        );
       // verifyPassword does the same work when there is no user or no hash.
       const ok = await verifyPassword(password, user?.passwordHash);
       if (!user || !ok) throw new ApiError('invalid_credentials', 'The username or password is wrong.');
+      attempts.succeeded(user.id);
       const previous = sessionCookie(req);
       if (previous) await sessions.delete(previous);
       return reply.send(await startSession(reply, user, 'password'));
@@ -205,6 +239,14 @@ function oidcRoutes(
       'not_found',
       'OIDC sign-in is not set up; add auth.oidc to the config (docs/configuration.md).',
     );
+  // Binds a started sign-in to this browser: HttpOnly, SameSite=Lax (sent on the provider's top-level
+  // redirect back), only to /auth/oidc/*, for as long as the sign-in itself.
+  const stateCookie = {
+    path: OIDC_COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.auth.cookieSecure,
+  };
   const fail = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
     req.log.warn({ err }, 'OIDC sign-in failed');
     const code = err instanceof OidcLoginError ? err.code : 'oidc_failed';
@@ -225,7 +267,12 @@ function oidcRoutes(
       requireSecureTransport(req, config);
       const { returnTo } = req.query as z.output<typeof oidcLoginQuery>;
       try {
-        return reply.redirect((await oidc.start(safeReturnTo(returnTo))).href);
+        const { url, state } = await oidc.start(safeReturnTo(returnTo));
+        void reply.setCookie(OIDC_STATE_COOKIE, state, {
+          ...stateCookie,
+          maxAge: Math.floor(LOGIN_TTL_MS / 1000),
+        });
+        return reply.redirect(url.href);
       } catch (err) {
         return fail(req, reply, err);
       }
@@ -242,11 +289,15 @@ function oidcRoutes(
     },
     async (req, reply) => {
       if (!oidc) throw notSetUp();
+      const cookies = req.cookies as Record<string, string | undefined> | undefined;
+      const browserState = cookies?.[OIDC_STATE_COOKIE];
+      // Whatever happens, this browser's started sign-in is over.
+      if (browserState !== undefined) void reply.clearCookie(OIDC_STATE_COOKIE, stateCookie);
       try {
         // The URL the provider redirected to, as registered (the engine may sit behind a proxy).
         const callback = new URL(oidc.redirectUrl);
         callback.search = new URL(req.url, 'http://callback.invalid').search;
-        const { email, returnTo } = await oidc.finish(callback);
+        const { email, returnTo } = await oidc.finish(callback, browserState);
         const user = credentials.userByEmail(email);
         if (!user) throw new OidcLoginError('unknown_user', `no user has the email ${email}`);
         await startSession(reply, user, 'oidc');

@@ -4,7 +4,7 @@ import { createTestStore, DIALECTS, skipPostgres } from '@klaxon/testing';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { hashPassword, parsePasswordHash, verifyPassword } from './password.ts';
-import { sha256, SessionStore } from './sessions.ts';
+import { passwordFingerprint, sha256, SessionStore } from './sessions.ts';
 
 const HOUR = 3_600_000;
 
@@ -35,6 +35,7 @@ describe.each(DIALECTS)('session store on %s', (dialect) => {
       created_at: Date.parse('2026-03-28T02:00:00Z'),
       expires_at: Date.parse('2026-03-28T14:00:00Z'),
       last_seen_at: Date.parse('2026-03-28T02:00:00Z'),
+      password_fingerprint: null,
     });
     expect(await sessions.find(cookie)).toEqual(session);
     expect(await sessions.find(`${cookie}x`)).toBeUndefined();
@@ -46,6 +47,19 @@ describe.each(DIALECTS)('session store on %s', (dialect) => {
     expect(await sessions.delete(cookie)).toBe(true);
     expect(await sessions.delete(cookie)).toBe(false);
     expect(await sessions.find(cookie)).toBeUndefined();
+  });
+
+  it('keeps a short fingerprint of the password hash a password session was opened with', async () => {
+    const stored = `scrypt$1024$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
+    const fingerprint = passwordFingerprint(stored);
+    expect(fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(passwordFingerprint(`${stored.slice(0, -2)}C=`)).not.toBe(fingerprint);
+    expect(passwordFingerprint(undefined)).toBeNull();
+    const { cookie } = await sessions.create('alice', 'password', fingerprint);
+    expect((await sessions.find(cookie))?.passwordFingerprint).toBe(fingerprint);
+    const row = await store.db.selectFrom('sessions').selectAll().executeTakeFirstOrThrow();
+    expect(row.password_fingerprint).toBe(fingerprint);
+    expect(JSON.stringify(row)).not.toContain(stored);
   });
 
   it('expires sessions at sessionHours and sweeps them at the next sign-in', async () => {

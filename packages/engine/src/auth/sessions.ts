@@ -1,7 +1,9 @@
 /**
  * Browser sessions in the database, so every replica knows them. The cookie carries 32 random bytes; the
  * table keeps only their SHA-256, so reading the table (or a backup) does not let anyone sign in. A
- * session ends `ttlMs` after sign-in, whatever the activity, or at sign-out.
+ * session ends `ttlMs` after sign-in, whatever the activity, or at sign-out; a password session also ends
+ * when the user's password hash in the config changes (its row keeps a short fingerprint of the hash it
+ * was opened with, which credentials.ts compares on every request).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -15,12 +17,22 @@ export interface Session {
   createdAt: number;
   expiresAt: number;
   lastSeenAt: number;
+  /** For password sessions: passwordFingerprint() of the hash the person signed in with. */
+  passwordFingerprint: string | null;
 }
 
 /** `last_seen_at` is written at most this often per session, so reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * A short fingerprint of a password hash (64 bits of a SHA-256 over it): enough to notice that the hash
+ * changed, too little to help anyone guess the password. null when there is no hash.
+ */
+export function passwordFingerprint(passwordHash: string | undefined): string | null {
+  return passwordHash ? sha256(`klaxon-session-password:${passwordHash}`).slice(0, 16) : null;
+}
 
 const toSession = (r: SessionRow): Session => ({
   userId: r.user_id,
@@ -29,6 +41,7 @@ const toSession = (r: SessionRow): Session => ({
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
   lastSeenAt: Number(r.last_seen_at),
+  passwordFingerprint: r.password_fingerprint ?? null,
 });
 
 /**
@@ -48,8 +61,15 @@ export class SessionStore {
     this.ttlMs = ttlMs;
   }
 
-  /** Starts a session; the returned cookie value is the only copy of the secret. */
-  async create(userId: string, via: SessionVia): Promise<{ cookie: string; session: Session }> {
+  /**
+   * Starts a session; the returned cookie value is the only copy of the secret. `fingerprint`: for a
+   * password sign-in, passwordFingerprint() of the hash it was checked against.
+   */
+  async create(
+    userId: string,
+    via: SessionVia,
+    fingerprint: string | null = null,
+  ): Promise<{ cookie: string; session: Session }> {
     const now = this.#clock.now().getTime();
     const cookie = randomBytes(32).toString('base64url');
     const row = {
@@ -60,6 +80,7 @@ export class SessionStore {
       created_at: now,
       expires_at: now + this.ttlMs,
       last_seen_at: now,
+      password_fingerprint: fingerprint,
     };
     // Sweeping here keeps the table small without another engine module.
     await this.#db.deleteFrom('sessions').where('expires_at', '<=', now).execute();

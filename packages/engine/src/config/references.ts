@@ -5,8 +5,11 @@
  * has parsed.
  */
 import type { z } from 'zod';
+import { INTERNAL_INTEGRATION, storable } from '../alerts/alert.ts';
 import { TIERS, type Tier } from '../alerts/tier.ts';
+import { heartbeatIntegrations } from '../heartbeat/config.ts';
 import type { Channel, Urgency } from '../org/config.ts';
+import { reachProblem } from '../org/reach.ts';
 
 type Ctx = z.RefinementCtx;
 type Draft = {
@@ -31,10 +34,10 @@ type Draft = {
     steps: { targets: ({ schedule: string } | { user: string } | { team: string })[] }[];
   }[];
   maintenance: { service: string; from: string; to: string }[];
-  heartbeat?: { service: string } | undefined;
+  heartbeat?: { service: string; integrations?: string[] | undefined } | undefined;
   teams: { id: string; members: string[]; lead?: string | undefined }[];
   services: { id: string; team: string; dependsOn: string[] }[];
-  integrationKeys: { key: string; service: string; source: string; sns?: unknown }[];
+  integrationKeys: { key: string; name: string; service: string; source: string; sns?: unknown }[];
   apiTokens: { name: string; token: string; teams?: string[] | undefined }[];
   deployments: { repositories: Record<string, string>; argocdApps: Record<string, string> };
 };
@@ -60,6 +63,7 @@ const SECTIONS: Record<string, string> = {
   service: 'services',
   schedule: 'schedules',
   'escalation policy': 'escalationPolicies',
+  'integration key': 'integrationKeys',
 };
 
 /** Reports `value` when it is not one of `known`, naming the section to define it in. */
@@ -85,6 +89,8 @@ export function checkReferences(cfg: Draft, ctx: Ctx): void {
   checkUnique(ctx, cfg.teams, 'id', 'teams');
   checkUnique(ctx, cfg.services, 'id', 'services');
   checkUnique(ctx, cfg.integrationKeys, 'key', 'integrationKeys');
+  // An alert belongs to the key that sent it, by name (incidents/keys.ts): names are its identity.
+  checkUnique(ctx, cfg.integrationKeys, 'name', 'integrationKeys');
   checkUnique(ctx, cfg.apiTokens, 'token', 'apiTokens');
   checkUnique(ctx, cfg.apiTokens, 'name', 'apiTokens');
   const users = new Set(cfg.users.map((u) => u.id));
@@ -101,6 +107,19 @@ export function checkReferences(cfg: Draft, ctx: Ctx): void {
   checkAuth(cfg, ctx, teams);
   cfg.integrationKeys.forEach((k, i) => {
     checkRef(ctx, services, k.service, ['integrationKeys', i, 'service'], 'service');
+    if (k.name === INTERNAL_INTEGRATION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['integrationKeys', i, 'name'],
+        message: `${JSON.stringify(k.name)} is reserved for the alerts Klaxon raises itself (the heartbeat's); choose another name`,
+      });
+    } else if (storable(k.name) !== k.name) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['integrationKeys', i, 'name'],
+        message: 'contains a NUL or an unpaired surrogate, which cannot be stored; use plain text',
+      });
+    }
     if (k.sns !== undefined && k.source !== 'sns') {
       ctx.addIssue({
         code: 'custom',
@@ -148,12 +167,37 @@ export function checkReferences(cfg: Draft, ctx: Ctx): void {
   cfg.maintenance.forEach((m, i) =>
     checkRef(ctx, services, m.service, ['maintenance', i, 'service'], 'service'),
   );
-  if (cfg.heartbeat) checkRef(ctx, services, cfg.heartbeat.service, ['heartbeat', 'service'], 'service');
+  if (cfg.heartbeat) checkHeartbeat(cfg, ctx, cfg.heartbeat, services);
   for (const section of ['repositories', 'argocdApps'] as const) {
     for (const [name, service] of Object.entries(cfg.deployments[section]))
       checkRef(ctx, services, service, ['deployments', section, name], 'service');
   }
   checkReachability(cfg, ctx);
+}
+
+/**
+ * The heartbeat's service exists, and some integration key feeds it: those `heartbeat.integrations` names
+ * (each a key), else the keys of its service. With none, no Watchdog could ever count and the "monitoring
+ * pipeline is down" incident would open for good.
+ */
+function checkHeartbeat(
+  cfg: Draft,
+  ctx: Ctx,
+  heartbeat: NonNullable<Draft['heartbeat']>,
+  services: Set<string>,
+): void {
+  checkRef(ctx, services, heartbeat.service, ['heartbeat', 'service'], 'service');
+  const names = new Set(cfg.integrationKeys.map((k) => k.name));
+  heartbeat.integrations?.forEach((name, i) =>
+    checkRef(ctx, names, name, ['heartbeat', 'integrations', i], 'integration key'),
+  );
+  if (heartbeatIntegrations(heartbeat, cfg).size === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['heartbeat', 'integrations'],
+      message: `no integration key feeds service ${JSON.stringify(heartbeat.service)}, so no always-firing alert could ever reach the heartbeat; list the keys that carry it in heartbeat.integrations`,
+    });
+  }
 }
 
 /** Sign-in names are unique; token team scopes and the OIDC callback URL resolve. */
@@ -198,8 +242,9 @@ function checkReachability(cfg: Draft, ctx: Ctx): void {
         if ('user' in t) found.add(t.user);
         else if ('team' in t) for (const m of teamMembers.get(t.team) ?? []) found.add(m);
         else {
-          for (const l of cfg.schedules.find((s) => s.id === t.schedule)?.layers ?? [])
-            for (const u of l.users) found.add(u);
+          const schedule = cfg.schedules.find((s) => s.id === t.schedule);
+          for (const l of schedule?.layers ?? []) for (const u of l.users) found.add(u);
+          for (const o of schedule?.overrides ?? []) found.add(o.user);
         }
       }
     }
@@ -214,10 +259,9 @@ function checkReachability(cfg: Draft, ctx: Ctx): void {
     for (const userId of reachable(tier.escalationPolicy)) {
       const entry = byId.get(userId);
       if (!entry || reported.has(`${userId}/${urgency}`)) continue;
-      const rules = entry.user.notificationRules?.[urgency] ?? cfg.notificationDefaults[urgency];
-      const have = new Set(entry.user.contactMethods.map((c) => c.type));
-      const missing = [...new Set(rules.map((r) => r.type).filter((type) => !have.has(type)))];
-      if (missing.length > 0 || rules.length === 0) {
+      const problem = reachProblem(entry.user, urgency, cfg.notificationDefaults);
+      if (problem) {
+        const missing = problem.kind === 'missing_methods' ? problem.missing : [];
         reported.add(`${userId}/${urgency}`);
         ctx.addIssue({
           code: 'custom',

@@ -10,7 +10,10 @@ export type AlertStatus = 'firing' | 'resolved';
 export interface IncidentsTable {
   id: Generated<number>;
   service_id: string;
-  /** `<service>/<group key>`: alerts of one group share an open incident. */
+  /**
+   * `<service>/<integration>/<group key>` (or `legacy:<source>/<service>/<group key>`, from before migration
+   * 0007): alerts of one group from one integration share an open incident.
+   */
   group_ref: string;
   tier: string;
   state: IncidentState;
@@ -27,7 +30,10 @@ export interface IncidentsTable {
 
 export interface AlertsTable {
   id: Generated<number>;
-  /** `<service>/<dedup key>`: the identity an alert is de-duplicated on. */
+  /**
+   * `<service>/<integration>/<dedup key>` (or `legacy:<source>/<service>/<dedup key>`, from before migration
+   * 0007): the identity an alert is de-duplicated on. See incidents/keys.ts.
+   */
   alert_key: string;
   service_id: string;
   dedup_key: string;
@@ -114,6 +120,19 @@ export interface ScheduleOverridesTable {
   created_at: number;
 }
 
+/** A change to a schedule (an override added or removed), with who made it: the schedule's timeline. */
+export interface ScheduleEventsTable {
+  id: Generated<number>;
+  schedule_id: string;
+  at: number;
+  /** `override.created`, `override.deleted`. */
+  kind: string;
+  actor: string;
+  message: string;
+  /** JSON: the override as it was. */
+  data: string;
+}
+
 export interface MaintenanceWindowsTable {
   id: Generated<number>;
   service_id: string;
@@ -191,6 +210,8 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   last_seen_at: number;
+  /** Password sessions: a short fingerprint of the password hash signed in with (auth/sessions.ts). */
+  password_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A sign-in started at the OIDC provider, finished by the callback on any replica. */
@@ -204,6 +225,16 @@ export interface OidcLoginsTable {
   expires_at: number;
 }
 
+/**
+ * A signed inbound request (Slack interaction, Twilio reply) already accepted: `id` is
+ * `<source>:<SHA-256 of its signature>`, so the same request sent again is refused until `expires_at`.
+ */
+export interface InboundRequestsTable {
+  id: string;
+  received_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   deployments: DeploymentsTable;
   grafana_annotations: GrafanaAnnotationsTable;
@@ -213,11 +244,13 @@ export interface Database {
   escalations: EscalationsTable;
   notifications: NotificationsTable;
   schedule_overrides: ScheduleOverridesTable;
+  schedule_events: ScheduleEventsTable;
   maintenance_windows: MaintenanceWindowsTable;
   heartbeats: HeartbeatsTable;
   handoff_notices: HandoffNoticesTable;
   sessions: SessionsTable;
   oidc_logins: OidcLoginsTable;
+  inbound_requests: InboundRequestsTable;
 }
 
 export type EscalationRow = Selectable<EscalationsTable>;

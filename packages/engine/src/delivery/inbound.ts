@@ -6,8 +6,13 @@
  *   ("1" acknowledges, "2" escalates now).
  * - `POST /api/v1/webhooks/slack/interactions`: Acknowledge/Resolve buttons, signed with the Slack signing
  *   secret.
+ * Whoever acts is a Klaxon user identified by the channel (the user whose number sent the SMS, the person
+ * the call paged, the user whose `slack` contact method is the Slack user id), and goes through the same
+ * role and team check as the API (`authorizeAction`); a refusal tells them why, in the channel's own
+ * medium, and changes nothing. A signed request is accepted once (replay.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { authorizeAction, channelPrincipal, type ChannelVia, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { ApiError } from '../errors/errors.ts';
@@ -18,6 +23,7 @@ import { pageCallTwiml, sayTwiml, verifyTwilioSignature } from './providers/twil
 import type { InboundConfig } from './config.ts';
 import { finishFailed } from './failure.ts';
 import { SLACK_ACTIONS, verifySlackSignature } from './providers/slack.ts';
+import { firstSighting, SLACK_REPLAY_MS, TWILIO_REPLAY_MS } from './replay.ts';
 
 export interface InboundDeps {
   config: InboundConfig;
@@ -27,6 +33,9 @@ export interface InboundDeps {
 }
 
 type Action = 'acknowledge' | 'resolve';
+type InboundUser = InboundConfig['users'][number];
+
+const NOTHING_CHANGED = 'Nothing was changed.';
 
 /** Reads an SMS reply: `ack 42`, `a 42`, `resolve 42`, `42a`, `42 ack`, or a bare `ack` (latest page). */
 export function parseReply(text: string): { action: Action; incident: number | null } | null {
@@ -49,8 +58,49 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
   const { config, store, clock } = deps;
   const twilio = config.notifications.providers.filter((p) => p.type === 'twilio');
   const slack = config.notifications.providers.find((p) => p.type === 'slack');
+  const slackBase = slack?.baseUrl?.replace(/\/+$/, '');
   const userByAddress = (types: string[], address: string) =>
     config.users.find((u) => u.contactMethods.some((c) => types.includes(c.type) && c.address === address));
+  /**
+   * Whether `user`, reached through `via`, may act on the incident: the principal to act as, or the
+   * sentence that tells them why not. Another team's incident is answered like a missing one.
+   */
+  const authorize = async (
+    user: InboundUser,
+    via: ChannelVia,
+    incidentId: number,
+  ): Promise<{ principal: Principal } | { refusal: string }> => {
+    const principal = channelPrincipal(config, user, via);
+    const row = await store.db
+      .selectFrom('incidents')
+      .select('service_id')
+      .where('id', '=', incidentId)
+      .executeTakeFirst();
+    const decision = authorizeAction(config, principal, row?.service_id ?? '', 'responder');
+    if (decision.allowed && row) return { principal };
+    if (!decision.allowed && decision.reason === 'role')
+      return {
+        refusal: `You are a ${user.role} in Klaxon: acknowledging, resolving or escalating needs the responder role. ${NOTHING_CHANGED}`,
+      };
+    return {
+      refusal: `Incident ${incidentId} does not exist or is not on a service of your teams. ${NOTHING_CHANGED}`,
+    };
+  };
+  /** An ephemeral message to the Slack user who pressed a button, through the interaction's response_url. */
+  const tellSlackUser = (responseUrl: unknown, text: string, log: FastifyBaseLogger) => {
+    if (typeof responseUrl !== 'string' || !URL.canParse(responseUrl)) return;
+    const url = new URL(responseUrl);
+    const allowed =
+      (url.protocol === 'https:' && url.hostname === 'hooks.slack.com') ||
+      (slackBase !== undefined && responseUrl.startsWith(`${slackBase}/`));
+    if (!allowed) return;
+    void fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+      signal: AbortSignal.timeout(5000),
+    }).catch((err: unknown) => log.warn({ err }, 'could not answer a Slack interaction'));
+  };
   const act = async (action: Action, incidentId: number, actor: string) => {
     const now = clock.now().getTime();
     const incident =
@@ -70,35 +120,38 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
     );
     const form = (req: FastifyRequest) =>
       Object.fromEntries(new URLSearchParams(typeof req.body === 'string' ? req.body : ''));
-    const checkTwilio = (req: FastifyRequest, fields: Record<string, string>) => {
+    /** Verifies the Twilio signature and returns it (an ApiError when it does not match). */
+    const checkTwilio = (req: FastifyRequest, fields: Record<string, string>): string => {
       const account = twilio.find((t) => t.accountSid === fields.AccountSid) ?? twilio[0];
       const signature = req.headers['x-twilio-signature'];
       if (
         !account ||
-        !verifyTwilioSignature(
-          account.authToken,
-          publicUrl(config, req),
-          fields,
-          typeof signature === 'string' ? signature : undefined,
-        )
+        typeof signature !== 'string' ||
+        !verifyTwilioSignature(account.authToken, publicUrl(config, req), fields, signature)
       ) {
         throw new ApiError(
           'forbidden',
           'The X-Twilio-Signature does not match; the request was not sent by Twilio for this account.',
         );
       }
+      return signature;
     };
+    /** False when this signed Twilio request was already accepted (a replay). */
+    const firstTwilio = (signature: string) =>
+      firstSighting(store.db, 'twilio', signature, clock.now().getTime(), TWILIO_REPLAY_MS);
 
     scope.post('/api/v1/webhooks/twilio/sms', { schema: { hide: true } }, async (req, reply) => {
       const fields = form(req);
-      checkTwilio(req, fields);
-      const user = userByAddress(['sms', 'voice'], fields.From ?? '');
+      const signature = checkTwilio(req, fields);
       const answer = (text: string) =>
         reply
           .type('text/xml')
           .send(
             `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${text.replace(/[<&>]/g, '')}</Message></Response>`,
           );
+      if (!(await firstTwilio(signature)))
+        return answer(`This message was already handled. ${NOTHING_CHANGED}`);
+      const user = userByAddress(['sms', 'voice'], fields.From ?? '');
       if (!user) return answer('This number is not a Klaxon responder.');
       const parsed = parseReply(fields.Body ?? '');
       if (!parsed) return answer('Reply "ack <incident>" or "resolve <incident>", e.g. "ack 42".');
@@ -117,8 +170,10 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
         if (incidentId === null)
           return answer('No page to answer; reply with the incident number, e.g. "ack 42".');
       }
+      const allowed = await authorize(user, 'sms', incidentId);
+      if ('refusal' in allowed) return answer(allowed.refusal);
       try {
-        const incident = await act(parsed.action, incidentId, `sms:${user.id}`);
+        const incident = await act(parsed.action, incidentId, allowed.principal.name);
         return answer(`#${incident.id} ${incident.state}: ${incident.title}`);
       } catch (err) {
         if (err instanceof ApiError) return answer(err.message);
@@ -147,54 +202,47 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
 
     scope.post('/api/v1/webhooks/twilio/voice/:id/gather', { schema: { hide: true } }, async (req, reply) => {
       const fields = form(req);
-      checkTwilio(req, fields);
+      const signature = checkTwilio(req, fields);
       const id = Number((req.params as { id: string }).id);
-      const row = await store.db
-        .selectFrom('notifications')
-        .select(['incident_id', 'user_id', 'step_index'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row?.incident_id)
-        return reply.type('text/xml').send(sayTwiml('This page is no longer known to Klaxon. Goodbye.'));
+      const row = Number.isInteger(id)
+        ? await store.db
+            .selectFrom('notifications')
+            .select(['incident_id', 'user_id', 'step_index'])
+            .where('id', '=', id)
+            .executeTakeFirst()
+        : undefined;
+      const say = (text: string) => reply.type('text/xml').send(sayTwiml(text));
+      if (!row?.incident_id) return say('This page is no longer known to Klaxon. Goodbye.');
+      if (fields.Digits !== '1' && fields.Digits !== '2') return say('Unknown key. Goodbye.');
+      if (!(await firstTwilio(signature))) return say('This key press was already handled. Goodbye.');
+      // The person this call paged is the one acting.
+      const user = config.users.find((u) => u.id === row.user_id);
+      if (!user) return say(`This page is for someone who is not a Klaxon user. ${NOTHING_CHANGED} Goodbye.`);
+      const allowed = await authorize(user, 'voice', row.incident_id);
+      if ('refusal' in allowed) return say(`${allowed.refusal} Goodbye.`);
+      const actor = allowed.principal.name;
+      // A change the incident's state no longer allows (already resolved, nothing to escalate) is said.
+      const refused = (e: unknown): null => {
+        if (e instanceof ApiError) return null;
+        throw e;
+      };
       if (fields.Digits === '1') {
-        const incident = await act('acknowledge', row.incident_id, `voice:${row.user_id}`).catch(
-          (e: unknown) => {
-            if (e instanceof ApiError) return null;
-            throw e;
-          },
+        const incident = await act('acknowledge', row.incident_id, actor).catch(refused);
+        return say(
+          incident
+            ? `Incident ${incident.id} acknowledged. Goodbye.`
+            : 'The incident is already resolved. Goodbye.',
         );
-        return reply
-          .type('text/xml')
-          .send(
-            sayTwiml(
-              incident
-                ? `Incident ${incident.id} acknowledged. Goodbye.`
-                : 'The incident is already resolved. Goodbye.',
-            ),
-          );
       }
-      if (fields.Digits === '2') {
-        const escalated = await escalateIncident(
-          store,
-          row.incident_id,
-          `voice:${row.user_id}`,
-          clock.now().getTime(),
-        ).catch((e: unknown) => {
-          if (e instanceof ApiError) return null;
-          throw e;
-        });
-        if (escalated) deps.poke?.();
-        return reply
-          .type('text/xml')
-          .send(
-            sayTwiml(
-              escalated
-                ? 'Escalating to the next responder now. Goodbye.'
-                : 'There is no escalation step left to run. Goodbye.',
-            ),
-          );
-      }
-      return reply.type('text/xml').send(sayTwiml('Unknown key. Goodbye.'));
+      const escalated = await escalateIncident(store, row.incident_id, actor, clock.now().getTime()).catch(
+        refused,
+      );
+      if (escalated) deps.poke?.();
+      return say(
+        escalated
+          ? 'Escalating to the next responder now. Goodbye.'
+          : 'There is no escalation step left to run. Goodbye.',
+      );
     });
 
     scope.post('/api/v1/webhooks/twilio/status/:id', { schema: { hide: true } }, async (req, reply) => {
@@ -251,15 +299,24 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
           'The Slack signature does not match this app’s signing secret, or the request is older than 5 minutes.',
         );
       }
+      // The signature proves Slack sent it, not that it is new: the same request is accepted once.
+      if (!(await firstSighting(store.db, 'slack', String(sig), clock.now().getTime(), SLACK_REPLAY_MS)))
+        throw new ApiError(
+          'forbidden',
+          'This Slack request was already accepted once; a replayed request is refused.',
+        );
       let payload: {
-        user?: { id?: string; username?: string };
-        actions?: { action_id?: string; value?: string }[];
-      };
+        user?: { id?: unknown };
+        response_url?: unknown;
+        actions?: { action_id?: unknown; value?: unknown }[];
+      } | null;
       try {
         payload = JSON.parse(new URLSearchParams(raw).get('payload') ?? '') as typeof payload;
       } catch {
-        throw new ApiError('invalid_payload', 'Expected a Slack interactivity payload (payload=<JSON>).');
+        payload = null;
       }
+      if (typeof payload !== 'object' || payload === null)
+        throw new ApiError('invalid_payload', 'Expected a Slack interactivity payload (payload=<JSON>).');
       const action = payload.actions?.[0];
       const incidentId = Number(action?.value);
       const verb =
@@ -269,15 +326,26 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
             ? 'resolve'
             : null;
       if (!verb || !Number.isInteger(incidentId)) return reply.code(200).send();
-      const slackUser = payload.user?.id ?? '';
-      const user = userByAddress(['slack'], slackUser);
-      await act(
-        verb,
-        incidentId,
-        user ? `slack:${user.id}` : `slack:${payload.user?.username ?? slackUser}`,
-      ).catch((e: unknown) => {
-        if (!(e instanceof ApiError)) throw e;
-      });
+      const responseUrl = payload.response_url;
+      /** Tells only the person who pressed the button (Slack shows it to them alone); nothing else happens. */
+      const tell = (text: string) => {
+        tellSlackUser(responseUrl, text, req.log);
+        return reply.code(200).send({ response_type: 'ephemeral', replace_original: false, text });
+      };
+      const slackUser = typeof payload.user?.id === 'string' ? payload.user.id : '';
+      const user = slackUser ? userByAddress(['slack'], slackUser) : undefined;
+      if (!user)
+        return tell(
+          `Your Slack account (${slackUser.slice(0, 40) || 'unknown'}) is not linked to a Klaxon user, so Klaxon did not ${verb} incident ${incidentId}. Ask an admin to add your Slack user id as a slack contact method. ${NOTHING_CHANGED}`,
+        );
+      const allowed = await authorize(user, 'slack', incidentId);
+      if ('refusal' in allowed) return tell(allowed.refusal);
+      try {
+        await act(verb, incidentId, allowed.principal.name);
+      } catch (e) {
+        if (e instanceof ApiError) return tell(e.message);
+        throw e;
+      }
       return reply.code(200).send();
     });
     done();

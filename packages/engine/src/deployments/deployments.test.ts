@@ -198,6 +198,74 @@ describe.each(DIALECTS)('deployments (%s)', (dialect) => {
     expect(query.json().error.code).toBe('invalid_query');
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'answers the documented 400 unknown_service for a repository or Argo CD app named %s',
+    async (name) => {
+      for (const fullName of [name, `acme/${name}`]) {
+        const gh = structuredClone(GITHUB);
+        gh.repository!.full_name = fullName;
+        const res = await github(gh);
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().error).toEqual({
+          code: 'unknown_service',
+          message: `No service for repository ${fullName}. Add it to the config under deployments.repositories ("${fullName}": <service id>), or add ?service=<service id> to the webhook URL.`,
+        });
+      }
+      const argo = await post({ ...ARGOCD, app: name });
+      expect(argo.statusCode, argo.body).toBe(400);
+      expect(argo.json().error).toEqual({
+        code: 'unknown_service',
+        message: `No service for Argo CD app ${name}. Add it to the config under deployments.argocdApps ("${name}": <service id>), or add ?service=<service id> to the webhook URL.`,
+      });
+    },
+  );
+
+  it('keeps only http(s) links: refuses them in its own payload, drops them from webhooks', async () => {
+    for (const url of [
+      'javascript:alert(1)',
+      'JavaScript:alert(document.cookie)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://ci.example.com/run/1',
+    ]) {
+      const res = await post({ service: 'game-api', version: '1', url });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error).toMatchObject({
+        code: 'invalid_payload',
+        details: [{ path: 'body.url', message: expect.stringContaining('http') }],
+      });
+    }
+    const ok = await post({ service: 'game-api', version: '1', url: 'https://ci.example.com/run/1' });
+    expect(ok.json().deployment.url).toBe('https://ci.example.com/run/1');
+
+    // GitHub: an unsafe target_url falls back to the next link, or to none; the deployment is recorded.
+    const links = [
+      [{ target_url: 'javascript:alert(1)' }, {}, GITHUB.deployment_status!.log_url],
+      [
+        { target_url: 'javascript:alert(1)', log_url: null },
+        {},
+        'https://github.com/acme/game-platform/commit/1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+      ],
+      [
+        { target_url: 'javascript:alert(1)', log_url: 'data:text/html,x' },
+        { html_url: 'javascript:alert(1)//' },
+        null,
+      ],
+    ] as const;
+    for (const [i, [status, repository, url]] of links.entries()) {
+      const gh = structuredClone(GITHUB);
+      Object.assign(gh.deployment_status!, status, { id: 5000 + i });
+      Object.assign(gh.repository!, repository);
+      const res = await github(gh);
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().deployment.url).toBe(url);
+    }
+
+    // Argo CD: an argocdUrl that is not http(s) leaves the deployment without a link.
+    const argo = await post({ ...ARGOCD, argocdUrl: 'javascript:alert(1)//' });
+    expect(argo.statusCode, argo.body).toBe(201);
+    expect(argo.json().deployment.url).toBeNull();
+  });
+
   it('lists on an incident, its timeline and its T1 page the changes to its service and dependencies', async () => {
     const t0 = h.clock.now().getTime();
     const at = (minutes: number) => new Date(t0 - minutes * MIN).toISOString();

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DeploymentRow } from '../db/tables.ts';
+import { HTTP_URL_MESSAGE, httpUrl } from '../validation/url.ts';
 
 const instant = z.iso.datetime({
   offset: true,
@@ -18,7 +19,12 @@ export const nativeDeploymentBody = z.strictObject({
   version: text(200).describe('What was deployed: a version, tag or commit.'),
   environment: text(100).default('production'),
   author: text(200).optional().describe('Who deployed; default: the API token’s name.'),
-  url: z.url().max(2000).optional().describe('Link to the release, pipeline run or diff.'),
+  url: z
+    .url()
+    .max(2000)
+    .refine((u) => httpUrl(u) !== null, HTTP_URL_MESSAGE)
+    .optional()
+    .describe('Link to the release, pipeline run or diff (http or https).'),
   time: instant.optional().describe('When it went out; default: now.'),
   description: z.string().max(2000).optional(),
   id: text(200)
@@ -137,7 +143,8 @@ export function toDeploymentDto(r: DeploymentRow): DeploymentDto {
     version: r.version,
     environment: r.environment,
     author: r.author,
-    url: r.url,
+    // Rows stored before links were checked may hold any scheme: only http(s) leaves as a link.
+    url: httpUrl(r.url),
     description: r.description,
     source: r.source as DeploymentDto['source'],
     revision: r.revision,

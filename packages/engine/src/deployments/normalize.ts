@@ -5,6 +5,7 @@
  */
 import type { NewDeploymentRow } from '../db/tables.ts';
 import { ApiError } from '../errors/errors.ts';
+import { httpUrl } from '../validation/url.ts';
 import type { DeploymentsView } from './config.ts';
 import type { ArgocdDeploymentBody, DeploymentPayload, GithubDeploymentStatusBody } from './model.ts';
 
@@ -22,6 +23,13 @@ export interface NormalizeInput {
 export type Normalized = { row: NewDeploymentRow } | { ignored: string };
 
 const short = (sha: string) => (/^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha);
+
+/**
+ * The service a config mapping gives a repository or app name from a webhook, or undefined. Only the
+ * mapping's own entries count: a name such as "constructor" or "__proto__" must not find Object.prototype's.
+ */
+const mapped = (mapping: Record<string, string>, name: string): string | undefined =>
+  Object.hasOwn(mapping, name) ? mapping[name] : undefined;
 
 export function normalizeDeployment(config: DeploymentsView, input: NormalizeInput): Normalized {
   const { payload, principal, now } = input;
@@ -65,7 +73,7 @@ function fromGithub(
   const repo = b.repository.full_name;
   const service =
     input.service ??
-    config.deployments.repositories[repo] ??
+    mapped(config.deployments.repositories, repo) ??
     byName(config, repo.split('/').pop() ?? repo, `repository ${repo}`, 'repositories', repo);
   const d = b.deployment;
   const declared = (d.payload as { version?: unknown } | undefined)?.version;
@@ -75,10 +83,12 @@ function fromGithub(
       : d.ref === d.sha
         ? short(d.sha)
         : `${d.ref}@${short(d.sha)}`;
+  // Links from the webhook are kept only when they are http(s); a bad one never costs the deployment.
+  const repoUrl = httpUrl(b.repository.html_url);
   const link =
-    status.target_url ||
-    status.log_url ||
-    (b.repository.html_url ? `${b.repository.html_url}/commit/${d.sha}` : null);
+    httpUrl(status.target_url) ??
+    httpUrl(status.log_url) ??
+    (repoUrl ? httpUrl(`${repoUrl}/commit/${d.sha}`) : null);
   return {
     row: {
       ...base,
@@ -106,11 +116,12 @@ function fromArgocd(
     return { ignored: `phase is "${b.phase}"; only "Succeeded" is recorded` };
   const service =
     input.service ??
-    config.deployments.argocdApps[b.app] ??
+    mapped(config.deployments.argocdApps, b.app) ??
     byName(config, b.app, `Argo CD app ${b.app}`, 'argocdApps', b.app);
   const revision = b.revision ?? null;
   const version = b.version || (revision ? short(revision) : 'unknown');
-  const link = b.argocdUrl ? `${b.argocdUrl.replace(/\/$/, '')}/applications/${b.app}` : null;
+  const argocdUrl = httpUrl(b.argocdUrl);
+  const link = argocdUrl ? httpUrl(`${argocdUrl.replace(/\/$/, '')}/applications/${b.app}`) : null;
   const details = [
     b.syncStatus || b.healthStatus
       ? `Argo CD ${b.app}: ${[b.syncStatus, b.healthStatus].filter(Boolean).join(', ')}`

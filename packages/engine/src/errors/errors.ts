@@ -14,6 +14,14 @@ export const ERROR_CODES = {
   },
   invalid_query: { status: 400, hint: 'A query parameter is invalid; see details.' },
   invalid_params: { status: 400, hint: 'A path parameter is invalid; see details.' },
+  override_unreachable: {
+    status: 400,
+    hint: 'The override would put on call someone who cannot be paged at an urgency the schedule pages at (no notification rule, or no contact method for one). Choose someone who can be paged, or add their contact methods in the config.',
+  },
+  invalid_override_range: {
+    status: 400,
+    hint: "The override's range is refused: to must be after from, from at most an hour ago and at most 366 days ahead, and the override no longer than the schedule's overrideMaxDays (default 90).",
+  },
   unknown_service: {
     status: 400,
     hint: 'The deployment names no service in the config. Use a service id, or map the repository or Argo CD app under deployments in the config.',
@@ -44,7 +52,7 @@ export const ERROR_CODES = {
   },
   too_many_attempts: {
     status: 429,
-    hint: 'Too many sign-in attempts from this address in the last minute. Wait a minute and try again.',
+    hint: 'Too many sign-in attempts from this address, or failed ones for this user name, in the last minute. Wait a minute and try again.',
   },
   insecure_transport: {
     status: 400,
@@ -90,6 +98,10 @@ export const ERROR_CODES = {
   payload_too_large: {
     status: 413,
     hint: 'The body is larger than server.bodyLimitBytes. Send fewer alerts per request or raise the limit.',
+  },
+  payload_too_deep: {
+    status: 400,
+    hint: 'The body nests objects and arrays more than 32 levels deep (the body itself is level 1). Flatten the field the message names and send again.',
   },
   unsupported_media_type: { status: 415, hint: 'Send the body with Content-Type: application/json.' },
   unavailable: { status: 503, hint: 'The database is not reachable right now. Retry with backoff.' },

@@ -3,7 +3,14 @@
  * 5 min and the lead at 10; T2 pushes to the primary and reaches the backup at 30; T3 never pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestStore, DIALECTS, ONCALL_YAML, skipPostgres, testConfig } from '@klaxon/testing';
+import {
+  createTestStore,
+  DIALECTS,
+  ONCALL_API_YAML,
+  ONCALL_YAML,
+  skipPostgres,
+  testConfig,
+} from '@klaxon/testing';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
@@ -53,6 +60,7 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
       {
         serviceId: service,
         source: 'alertmanager',
+        integration: 'am',
         actor: 'am',
         defaultTier: 'T2',
         alert: {
@@ -122,6 +130,47 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
       ['escalation.step', '2026-03-30T10:10:00.000Z'],
     ]);
     expect(timeline[1]!.message).toContain('bob');
+  });
+
+  it('a step whose person cannot be reached escalates at once, and the timeline says who and why', async () => {
+    // vic is a viewer with no contact methods, put on call by an override made before overrides were
+    // checked (or by config drift): step 1 reaches nobody, so the backup is paged now, not at 5 minutes.
+    useConfig(ONCALL_YAML.replace('teams:\n', '  - { id: vic, name: Vic, role: viewer }\nteams:\n'));
+    const now = clock.now().getTime();
+    await store.db
+      .insertInto('schedule_overrides')
+      .values({
+        schedule_id: 'primary',
+        user_id: 'vic',
+        starts_at: now - MIN,
+        ends_at: now + 60 * MIN,
+        created_by: 'sam',
+        created_at: now - MIN,
+      })
+      .execute();
+    const id = await fire('T1');
+    await loop.runOnce();
+    await loop.runOnce(); // no time passes
+    const sent = await pages(id);
+    expect(sent.some((p) => p.user === 'vic')).toBe(false);
+    expect(
+      sent
+        .filter((p) => p.user === 'bob' && p.at === 0)
+        .map((p) => p.channel)
+        .sort(),
+    ).toEqual(['sms', 'voice']);
+    const timeline = (await getIncident(store, id)).timeline.filter((e) => e.kind.startsWith('escalation'));
+    expect(timeline.map((e) => [e.kind, e.at])).toEqual([
+      ['escalation.unreachable', '2026-03-30T10:00:00.000Z'],
+      ['escalation.step', '2026-03-30T10:00:00.000Z'],
+    ]);
+    expect(timeline[0]!.message).toBe(
+      'Step 1/3 reached nobody: vic has no voice, sms contact method for their high-urgency notification rules (schedule primary); escalating at once',
+    );
+    expect(timeline[0]!.data).toMatchObject({
+      unreachable: [{ user: 'vic', reason: expect.stringContaining('no voice, sms contact method') }],
+    });
+    expect(timeline[1]!.message).toContain('Step 2/3: paging bob');
   });
 
   it('T1 acknowledged at 3 min: the backup is never notified and pending pages are canceled', async () => {
@@ -248,12 +297,16 @@ describe.each(DIALECTS)('escalation on %s', (dialect) => {
   });
 
   it('opens a T1 "monitoring pipeline is down" incident when the Watchdog stops, and resolves it when it returns', async () => {
-    useConfig(`${ONCALL_YAML}heartbeat: { alertname: Watchdog, service: monitoring, timeoutMinutes: 5 }\n`);
+    // The am key feeds the monitoring service, so its Watchdog is the heartbeat.
+    useConfig(
+      `${ONCALL_API_YAML}heartbeat: { alertname: Watchdog, service: monitoring, timeoutMinutes: 5 }\n`,
+    );
     const watchdog = (action: 'trigger' | 'resolve' = 'trigger') =>
       queue.submit([
         {
           serviceId: 'monitoring',
           source: 'alertmanager',
+          integration: 'am',
           actor: 'am',
           defaultTier: 'T1',
           alert: {

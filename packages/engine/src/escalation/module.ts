@@ -100,7 +100,16 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
         }
         const resolved = deps.directory.resolveTargets(spec.targets, t, overrides);
         const users = [...new Set(resolved.flatMap((r) => r.userIds))];
-        const planned = users.flatMap((u) => deps.directory.plan(u, row.urgency as Urgency));
+        const urgency = row.urgency as Urgency;
+        // People with no contact plan at this urgency (e.g. put on call by an old override, or config
+        // drift) count as not reached: named on the timeline, and the step does not wait for them.
+        const unreachable = users.flatMap((user) => {
+          const reason = deps.directory.unreachableReason(user, urgency);
+          return reason ? [{ user, reason }] : [];
+        });
+        const reached = users.filter((u) => !unreachable.some((x) => x.user === u));
+        const planned = reached.flatMap((u) => deps.directory.plan(u, urgency));
+        const cannot = unreachable.map((x) => `${x.user} ${x.reason}`).join('; ');
         for (const p of planned) {
           notifications.push({
             incident_id: row.incident_id,
@@ -117,7 +126,7 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
           });
         }
         const label = `Step ${step + 1}/${policy.steps.length}${cycle > 0 ? ` (repeat ${cycle})` : ''}`;
-        if (users.length > 0) {
+        if (reached.length > 0) {
           const how = planned
             .filter((p) => p.delayMinutes === 0)
             .map((p) => `${p.userId} by ${p.channel}`)
@@ -127,7 +136,7 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
               row.incident_id,
               t,
               'escalation.step',
-              `${label}: paging ${users.join(', ')} (${resolved.map((r) => r.via).join(', ')})${how ? `: ${how}` : ''}`,
+              `${label}: paging ${reached.join(', ')} (${resolved.map((r) => r.via).join(', ')})${how ? `: ${how}` : ''}${cannot ? `; cannot reach ${cannot}` : ''}`,
               {
                 policy: policy.id,
                 step,
@@ -139,7 +148,18 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
                   channel: p.channel,
                   delayMinutes: p.delayMinutes,
                 })),
+                ...(unreachable.length > 0 ? { unreachable } : {}),
               },
+            ),
+          );
+        } else if (users.length > 0) {
+          events.push(
+            event(
+              row.incident_id,
+              t,
+              'escalation.unreachable',
+              `${label} reached nobody: ${cannot} (${resolved.map((r) => r.via).join(', ')}); escalating at once`,
+              { policy: policy.id, step, cycle, targets: resolved, unreachable },
             ),
           );
         } else {
@@ -157,7 +177,8 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
             ),
           );
         }
-        // Advance. A step that reached nobody moves on now, not after its delay.
+        // Advance. A step that reached nobody (no one on call, or no one reachable) moves on now, not
+        // after its delay.
         let nextStep = step + 1;
         let nextCycle = cycle;
         if (nextStep >= policy.steps.length) {
@@ -175,7 +196,7 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
             continue;
           }
         }
-        const nextAt = users.length > 0 ? t + spec.escalateAfterMinutes * 60_000 : t;
+        const nextAt = reached.length > 0 ? t + spec.escalateAfterMinutes * 60_000 : t;
         moves.add(row.incident_id, {
           step_index: nextStep,
           cycle: nextCycle,

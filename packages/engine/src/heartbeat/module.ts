@@ -1,13 +1,15 @@
 /**
- * The dead-man's switch. Alertmanager's always-firing Watchdog alert is recorded as a heartbeat; when it
- * stops arriving for `timeoutMinutes`, this module opens a T1 incident "monitoring pipeline is down",
- * and resolves it when the heartbeat returns. The incident goes through the normal ingest path, so it
- * pages like any other T1.
+ * The dead-man's switch. Alertmanager's always-firing Watchdog alert, from the integration keys that feed
+ * the heartbeat, is recorded as a heartbeat (store.ts); when it stops arriving for `timeoutMinutes`, this
+ * module opens a T1 incident "monitoring pipeline is down", and resolves it when the heartbeat returns.
+ * The incident goes through the normal ingest path, so it pages like any other T1; it belongs to the
+ * engine's own integration (`INTERNAL_INTEGRATION`), so no sender's alert can resolve it.
  */
-import type { IngestItem } from '../alerts/alert.ts';
+import { INTERNAL_INTEGRATION, type IngestItem } from '../alerts/alert.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import type { Locker } from '../db/locker.ts';
 import { applyBatch } from '../incidents/apply.ts';
+import { alertKeyOf, legacyAlertKeyOf } from '../incidents/keys.ts';
 import { applyOptions } from '../incidents/options.ts';
 import type { HeartbeatApplyConfig } from './config.ts';
 import { recordHeartbeat } from './store.ts';
@@ -33,18 +35,12 @@ export function heartbeatModule(config: HeartbeatApplyConfig, locker: Locker): E
         await recordHeartbeat(trx, hb.alertname, t);
         return;
       }
-      const alert = await trx
-        .selectFrom('alerts')
-        .select('status')
-        .where('alert_key', '=', `${hb.service}/${dedupKey}`)
-        .executeTakeFirst();
-      const firing = alert?.status === 'firing';
       const silent = t - row.last_seen_at > timeoutMs;
-      if (silent === firing) return;
       const minutes = Math.round((t - row.last_seen_at) / 60_000);
       const item: IngestItem = {
         serviceId: hb.service,
         source: 'heartbeat',
+        integration: INTERNAL_INTEGRATION,
         actor: hb.alertname,
         defaultTier: 'T1',
         alert: {
@@ -62,6 +58,14 @@ export function heartbeatModule(config: HeartbeatApplyConfig, locker: Locker): E
           endsAt: silent ? null : t,
         },
       };
+      // Its own alert, or the one it raised before migration 0007 (which applying still finds).
+      const alerts = await trx
+        .selectFrom('alerts')
+        .select('status')
+        .where('alert_key', 'in', [alertKeyOf(item), legacyAlertKeyOf(item)])
+        .execute();
+      const firing = alerts.some((a) => a.status === 'firing');
+      if (silent === firing) return;
       await applyBatch(trx, locker, [item], await applyOptions(trx, config, t));
     },
   };

@@ -12,10 +12,9 @@ import type { AlertRow, Database } from '../db/tables.ts';
 import { startEscalations, stopPaging } from '../escalation/store.ts';
 import { queueAnnouncements } from '../notifications/store.ts';
 import { appendTimeline } from '../timeline/timeline.ts';
+import { alertKeyOf, groupRefOf, LEGACY_PREFIX, legacyAlertKeyOf, legacyGroupRefOf } from './keys.ts';
 import {
-  alertKeyOf,
   applyOne,
-  groupRefOf,
   pushGroup,
   type ApplyOptions,
   type ApplyResult,
@@ -43,8 +42,9 @@ export async function applyBatch(
   opts: ApplyOptions,
 ): Promise<ApplyResult[]> {
   if (items.length === 0) return [];
-  const alertKeys = [...new Set(items.map(alertKeyOf))];
-  const groupRefs = [...new Set(items.map(groupRefOf))];
+  // Each item's own keys, and the keys its source used before migration 0007 (see `legacyAlertKeyOf`).
+  const alertKeys = [...new Set(items.flatMap((i) => [alertKeyOf(i), legacyAlertKeyOf(i)]))];
+  const groupRefs = [...new Set(items.flatMap((i) => [groupRefOf(i), legacyGroupRefOf(i)]))];
   await locker.lockKeys(trx, [...groupRefs.map((g) => `group:${g}`), ...alertKeys.map((a) => `alert:${a}`)]);
 
   const state = await loadState(trx, locker, items, alertKeys, groupRefs, opts);
@@ -69,7 +69,9 @@ async function loadState(
 ): Promise<BatchState> {
   const alertRows: AlertRow[] = [];
   for (const keys of chunks(alertKeys)) {
-    alertRows.push(...(await trx.selectFrom('alerts').selectAll().where('alert_key', 'in', keys).execute()));
+    const rows = await trx.selectFrom('alerts').selectAll().where('alert_key', 'in', keys).execute();
+    // A pre-0007 alert is matched only while it fires: neither it nor its incident matters otherwise.
+    alertRows.push(...rows.filter((r) => r.status === 'firing' || !r.alert_key.startsWith(LEGACY_PREFIX)));
   }
   const referenced = [
     ...new Set(alertRows.map((a) => a.incident_id).filter((id): id is number => id !== null)),

@@ -3,6 +3,7 @@
  * link (Grafana Explore over Loki) for the same window, the runbook, the Alertmanager silence link and
  * the alert's own context. One function computes it for the API and for every message.
  */
+import { httpUrl } from '../validation/url.ts';
 import type { IncidentContextConfig } from './config.ts';
 import type { AlertDto, IncidentDto } from './model.ts';
 
@@ -27,13 +28,18 @@ function quote(v: string): string {
   return JSON.stringify(v);
 }
 
+/** The alert's own label `name` (never an inherited member such as `constructor`), or undefined. */
+function own(labels: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(labels, name) ? labels[name] : undefined;
+}
+
 /** A LogQL stream selector from the alert's labels, e.g. `{namespace="prod",service="kafka"}`. */
 export function logSelector(
   labels: Record<string, string>,
   names: readonly string[],
   serviceId: string,
 ): string {
-  const parts = names.filter((n) => labels[n]).map((n) => `${n}=${quote(labels[n]!)}`);
+  const parts = names.filter((n) => own(labels, n)).map((n) => `${n}=${quote(own(labels, n)!)}`);
   if (parts.length === 0) parts.push(`service=${quote(serviceId)}`);
   return `{${parts.join(',')}}`;
 }
@@ -60,7 +66,10 @@ export function incidentContext(
   let dashboardUrl: string | null = null;
   if (grafana && service?.dashboard) {
     const params = new URLSearchParams({ from: String(fromMs), to: toMs === null ? 'now' : String(toMs) });
-    for (const v of service.dashboard.variables) if (labels[v]) params.append(`var-${v}`, labels[v]);
+    for (const v of service.dashboard.variables) {
+      const value = own(labels, v);
+      if (value) params.append(`var-${v}`, value);
+    }
     const panel = annotations.grafana_panel_id ?? annotations.panel_id ?? labels.panel_id;
     if (panel) params.set('viewPanel', panel);
     dashboardUrl = `${grafana}/d/${encodeURIComponent(service.dashboard.uid)}?${params.toString()}`;
@@ -95,10 +104,16 @@ export function incidentContext(
   return {
     dashboardUrl,
     logsUrl,
-    runbookUrl: annotations.runbook_url ?? annotations.runbook ?? service?.runbookUrl ?? null,
+    // Annotations are the sender's text: only an http(s) one is offered as the runbook link.
+    runbookUrl:
+      httpUrl(own(annotations, 'runbook_url')) ??
+      httpUrl(own(annotations, 'runbook')) ??
+      service?.runbookUrl ??
+      null,
     silenceUrl,
     incidentUrl: publicUrl ? `${publicUrl}/incidents/${incident.id}` : null,
-    generatorUrl: alert?.generatorUrl ?? null,
+    // Rows stored before links were checked may hold any scheme.
+    generatorUrl: httpUrl(alert?.generatorUrl),
     window: {
       from: new Date(fromMs).toISOString(),
       to: toMs === null ? 'now' : new Date(toMs).toISOString(),

@@ -12,6 +12,7 @@ function item(partial: Partial<IncomingAlert> & { dedupKey: string }, serviceId 
   return {
     serviceId,
     source: 'alertmanager',
+    integration: 'am',
     actor: 'am',
     defaultTier: 'T2',
     alert: {

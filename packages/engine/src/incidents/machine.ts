@@ -4,13 +4,13 @@
  * acknowledges or resolves an incident, and `paging.ts` says which escalations start and stop.
  * `apply.ts` loads the state and writes the result.
  */
-import { createHash } from 'node:crypto';
 import { higherTier, tierOf, type IngestItem } from '../alerts/alert.ts';
 import type { Tier } from '../alerts/tier.ts';
 import type { AnnotationPolicy } from '../annotations/outbox.ts';
 import type { PagingDecision } from '../escalation/policy.ts';
 import type { ChannelTarget } from '../notifications/targets.ts';
 import type { IncidentRow, NewAlertRow, NewIncidentEventRow } from '../db/tables.ts';
+import { alertKeyOf, groupRefOf, legacyAlertKeyOf, legacyGroupRefOf } from './keys.ts';
 
 export type ApplyOutcome =
   | 'opened'
@@ -65,15 +65,6 @@ export interface AlertState {
 
 export type PendingEvent = Omit<NewIncidentEventRow, 'incident_id'> & { incident: IncidentState };
 
-/**
- * Keys go into unique btree indexes, which PostgreSQL caps at about 2.7 kB per entry: a long key (an
- * Alertmanager group key can be kilobytes) is replaced by its SHA-256, so any sender's key fits.
- */
-const bounded = (key: string) =>
-  Buffer.byteLength(key) > 512 ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
-export const alertKeyOf = (item: IngestItem) => bounded(`${item.serviceId}/${item.alert.dedupKey}`);
-export const groupRefOf = (item: IngestItem) => bounded(`${item.serviceId}/${item.alert.groupKey}`);
-
 export interface BatchState {
   alerts: Map<string, AlertState>;
   incidents: Map<number, IncidentState>;
@@ -90,9 +81,36 @@ export function pushGroup(state: BatchState, inc: IncidentState): void {
 
 export type ItemResult = { outcome: ApplyOutcome; dedupKey: string; incident: IncidentState | null };
 
-export function applyOne(state: BatchState, item: IngestItem, opts: ApplyOptions): ItemResult {
+/**
+ * The alert `item` is a report of, and its key: the integration's own alert, else an alert of the same
+ * source and key still firing from before migration 0007, else none (and the key a new alert gets).
+ */
+function alertOf(state: BatchState, item: IngestItem): { key: string; existing: AlertState | undefined } {
   const key = alertKeyOf(item);
-  const existing = state.alerts.get(key);
+  const own = state.alerts.get(key);
+  if (own) return { key, existing: own };
+  const legacyKey = legacyAlertKeyOf(item);
+  const old = state.alerts.get(legacyKey);
+  if (old?.row.status === 'firing') return { key: legacyKey, existing: old };
+  return { key, existing: undefined };
+}
+
+/**
+ * The group `item` joins: the integration's own, else the same source's group from before migration 0007
+ * while it has an open or recently resolved incident (so an upgrade neither splits an open incident nor
+ * skips a re-open), else its own, empty.
+ */
+function groupOf(state: BatchState, item: IngestItem, live: (i: IncidentState) => boolean) {
+  const ref = groupRefOf(item);
+  const own = state.byGroup.get(ref) ?? [];
+  if (own.some(live)) return { ref, group: own };
+  const legacyRef = legacyGroupRefOf(item);
+  const old = state.byGroup.get(legacyRef) ?? [];
+  return old.some(live) ? { ref: legacyRef, group: old } : { ref, group: own };
+}
+
+export function applyOne(state: BatchState, item: IngestItem, opts: ApplyOptions): ItemResult {
+  const { key, existing } = alertOf(state, item);
   const dedupKey = item.alert.dedupKey;
   switch (item.alert.action) {
     case 'trigger':
@@ -177,23 +195,23 @@ function trigger(
     raiseTier(state, existing.incident, tier, item, opts.now);
     return { outcome: 'updated', dedupKey, incident: existing.incident };
   }
-  const groupRef = groupRefOf(item);
-  const group = state.byGroup.get(groupRef) ?? [];
+  const since = opts.now - opts.reopenWindowMs;
+  const recent = (i: IncidentState | null | undefined) =>
+    i && i.row.state === 'resolved' && (i.row.resolved_at ?? 0) >= since && opts.reopenWindowMs > 0
+      ? i
+      : undefined;
+  const { ref: groupRef, group } = groupOf(state, item, (i) => i.row.state !== 'resolved' || !!recent(i));
   let inc = group.find((i) => i.row.state !== 'resolved');
   let outcome: ApplyOutcome = 'added';
   if (!inc) {
-    const since = opts.now - opts.reopenWindowMs;
-    const recent = (i: IncidentState | null | undefined) =>
-      i && i.row.state === 'resolved' && (i.row.resolved_at ?? 0) >= since && opts.reopenWindowMs > 0
-        ? i
-        : undefined;
     const previous = existing?.incident?.row.group_ref === groupRef ? existing.incident : undefined;
     inc = recent(previous) ?? recent(group[group.length - 1]);
     if (inc) {
       reopen(state, inc, item, opts.now);
       outcome = 'reopened';
     } else {
-      inc = open(state, item, key, groupRef, tier, opts.now);
+      // A new incident always takes the integration's own group, never a pre-0007 one.
+      inc = open(state, item, key, groupRefOf(item), tier, opts.now);
       outcome = 'opened';
     }
   }

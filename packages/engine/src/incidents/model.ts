@@ -94,6 +94,52 @@ export const escalationSchema = z.object({
 export type IncidentDto = z.output<typeof incidentSchema>;
 export type AlertDto = z.output<typeof alertSchema>;
 export type EventDto = z.output<typeof eventSchema>;
+export type NotificationDto = z.output<typeof notificationSchema>;
+
+/** What a redacted address reads as. */
+export const HIDDEN_ADDRESS = 'hidden';
+
+/**
+ * An incident's detail without people's contact details, for viewers (as /users shows no contact details):
+ * the address of every notification to a person (phone numbers, push endpoints, email addresses, Slack
+ * user ids) reads `hidden`, and so does every place the timeline or a delivery error quotes one.
+ * Announcements to a service's channels (user '') keep theirs.
+ *
+ * @example
+ * const shown = hasRole(principal, 'responder') ? detail : withoutContactDetails(detail);
+ */
+export function withoutContactDetails<T extends { notifications: NotificationDto[]; timeline: EventDto[] }>(
+  detail: T,
+): T {
+  const addresses = [...new Set(detail.notifications.filter((n) => n.user !== '').map((n) => n.address))]
+    // Too short to find safely in free text (no real address is); the field itself is still hidden.
+    .filter((a) => a.length >= 3)
+    // Longer first, so no address is left half-replaced by a shorter one inside it.
+    .sort((a, b) => b.length - a.length);
+  const scrub = (text: string) =>
+    addresses.reduce((out, address) => out.split(address).join(HIDDEN_ADDRESS), text);
+  const scrubValue = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? scrub(value)
+      : Array.isArray(value)
+        ? value.map(scrubValue)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v)]))
+          : value;
+  return {
+    ...detail,
+    notifications: detail.notifications.map((n) => ({
+      ...n,
+      address: n.user !== '' ? HIDDEN_ADDRESS : n.address,
+      lastError: n.lastError === null ? null : scrub(n.lastError),
+    })),
+    timeline: detail.timeline.map((e) => ({
+      ...e,
+      message: scrub(e.message),
+      data: scrubValue(e.data) as Record<string, unknown>,
+    })),
+  };
+}
 
 export function toIncidentDto(r: IncidentRow): IncidentDto {
   return {
@@ -133,7 +179,7 @@ export function toAlertDto(r: AlertRow): AlertDto {
   };
 }
 
-export function toNotificationDto(r: NotificationRow): z.output<typeof notificationSchema> {
+export function toNotificationDto(r: NotificationRow): NotificationDto {
   return {
     id: r.id,
     user: r.user_id,

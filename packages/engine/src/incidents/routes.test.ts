@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { amPayload, auth, buildTestApp, KEYS, TOKENS } from '@klaxon/testing';
+import { amPayload, auth, buildTestApp, KEYS, SERVICES_YAML, startHarness, TOKENS } from '@klaxon/testing';
 
 describe('incident API', () => {
   let t: Awaited<ReturnType<typeof buildTestApp>>;
@@ -100,5 +100,54 @@ describe('incident API', () => {
     expect(
       doc.paths['/v2/enqueue'].post.requestBody.content['application/json'].schema.properties,
     ).toHaveProperty('routing_key');
+  });
+});
+
+describe('contact details in the incident detail', () => {
+  it('hides the addresses of notifications to people from viewers; responders and admins see them', async () => {
+    const kafka = '  - { id: kafka, name: Kafka, team: platform, defaultTier: T2 }';
+    expect(SERVICES_YAML).toContain(kafka);
+    const h = await startHarness(
+      'sqlite',
+      SERVICES_YAML.replace(kafka, `${kafka.slice(0, -2)}, notify: { slack: C0KAFKA } }`),
+    );
+    try {
+      const id = await h.fire({ alertname: 'KafkaDown', service: 'kafka', tier: 'T1' }, 'Kafka down', 'r1');
+      await h.cycle();
+      type Detail = {
+        notifications: { user: string; channel: string; address: string }[];
+        timeline: { message: string }[];
+      };
+      const detail = async (token: string) => {
+        const res = await h.app.inject({
+          method: 'GET',
+          url: `/api/v1/incidents/${id}`,
+          headers: auth(token),
+        });
+        expect(res.statusCode).toBe(200);
+        return res.json<Detail>();
+      };
+      const full = await detail(TOKENS.responder);
+      const alice = full.notifications.filter((n) => n.user === 'alice');
+      expect(alice.map((n) => n.address)).toContain('+15550000001');
+      expect(full.timeline.some((e) => e.message.includes('+15550000001'))).toBe(true);
+      expect(JSON.stringify(await detail(TOKENS.admin))).toContain('+15550000001');
+
+      const seen = await detail(TOKENS.viewer);
+      const text = JSON.stringify(seen);
+      for (const address of ['+15550000001', '+15550000002', 'ntfy:alice', 'alice@example.com'])
+        expect(text, address).not.toContain(address);
+      expect(seen.notifications).toHaveLength(full.notifications.length);
+      expect(seen.notifications.filter((n) => n.user === 'alice').map((n) => n.address)).toEqual(
+        alice.map(() => 'hidden'),
+      );
+      // Announcements to the service's channel are not a person's contact details.
+      expect(seen.notifications.find((n) => n.user === '')).toMatchObject({
+        channel: 'slack',
+        address: 'C0KAFKA',
+      });
+    } finally {
+      await h.close();
+    }
   });
 });

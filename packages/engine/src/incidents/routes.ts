@@ -1,4 +1,8 @@
-/** The incident API: list, read, acknowledge, resolve, add a note. */
+/**
+ * The incident API: list, read, acknowledge, resolve, add a note. Every change goes through
+ * authorizeAction (auth/principal.ts), the check SMS, voice and Slack actions make too; viewers read an
+ * incident without people's contact details.
+ */
 import { tierSchema } from '../alerts/tier.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -7,7 +11,7 @@ import type { KlaxonDatabase } from '../db/database.ts';
 import { changesFor } from '../deployments/changes.ts';
 import { changeSchema } from '../deployments/model.ts';
 import { requireRole, type Credentials } from '../auth/credentials.ts';
-import { canSeeService, scopeServices, type Principal } from '../auth/principal.ts';
+import { authorizeAction, canSeeService, hasRole, scopeServices, type Principal } from '../auth/principal.ts';
 import { ApiError } from '../errors/errors.ts';
 import type { IncidentRoutesConfig } from './config.ts';
 import { incidentContext } from './context.ts';
@@ -18,6 +22,7 @@ import {
   eventSchema,
   incidentSchema,
   notificationSchema,
+  withoutContactDetails,
 } from './model.ts';
 import {
   acknowledgeIncident,
@@ -77,13 +82,17 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
   const options = changeOptions(config);
   /** Another team's incident is answered exactly like a missing one, so ids do not leak. */
   const notFound = (id: number) => new ApiError('not_found', `Incident ${id} does not exist.`);
-  const checkVisible = async (id: number, principal: Principal) => {
+  /** The one role and team check of every action; a missing incident is left to the action to report. */
+  const checkCanAct = async (id: number, principal: Principal) => {
     const row = await store.db
       .selectFrom('incidents')
       .select('service_id')
       .where('id', '=', id)
       .executeTakeFirst();
-    if (row && !canSeeService(config, principal, row.service_id)) throw notFound(id);
+    if (!row) return;
+    const decision = authorizeAction(config, principal, row.service_id, 'responder');
+    if (!decision.allowed)
+      throw decision.reason === 'team' ? notFound(id) : new ApiError('forbidden', decision.message);
   };
 
   app.get(
@@ -153,9 +162,11 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
             { id: incident.id, service: incident.service, openedAt: Date.parse(incident.createdAt) },
           ])
         ).get(incident.id) ?? [];
+      // Viewers (people and tokens) do not see how people are reached, as /users does not show them.
+      const shown = hasRole(req.principal!, 'responder') ? detail : withoutContactDetails(detail);
       return {
-        ...detail,
-        timeline: withChanges(detail.timeline, changes),
+        ...shown,
+        timeline: withChanges(shown.timeline, changes),
         context: incidentContext(config, incident, detail.alerts),
         changes,
       };
@@ -171,7 +182,7 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
       },
       async (req) => {
         const { id } = req.params as z.output<typeof idParams>;
-        await checkVisible(id, req.principal!);
+        await checkCanAct(id, req.principal!);
         return { incident: await run(store, id, req.principal!.name, clock.now().getTime(), options) };
       },
     );
@@ -199,7 +210,7 @@ export function incidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): v
     async (req, reply) => {
       const { id } = req.params as z.output<typeof idParams>;
       const { text } = req.body as z.output<typeof noteBody>;
-      await checkVisible(id, req.principal!);
+      await checkCanAct(id, req.principal!);
       const event = await addNote(store, id, req.principal!.name, text, clock.now().getTime());
       return reply.code(201).send({ event });
     },

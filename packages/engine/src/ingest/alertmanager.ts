@@ -5,8 +5,24 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime, type IncomingAlert } from '../alerts/alert.ts';
+import { httpUrl } from '../validation/url.ts';
+import { MAX_ALERTS_PER_REQUEST, MAX_LABELS_PER_ALERT } from './limits.ts';
 
-const labelMap = z.record(z.string().max(1024), z.string().max(16_384));
+const labelMap = z
+  .record(z.string().max(1024), z.string().max(16_384))
+  .refine(
+    (labels) => Object.keys(labels).length <= MAX_LABELS_PER_ALERT,
+    `at most ${MAX_LABELS_PER_ALERT} labels (or annotations) per alert`,
+  );
+
+const alertList = <T extends z.ZodType>(alert: T) =>
+  z
+    .array(alert)
+    .min(1)
+    .max(
+      MAX_ALERTS_PER_REQUEST,
+      `at most ${MAX_ALERTS_PER_REQUEST} alerts per request; set max_alerts in the webhook config`,
+    );
 
 const webhookAlert = z.object({
   status: z.enum(['firing', 'resolved']),
@@ -36,7 +52,7 @@ export const alertmanagerWebhookSchema = z
       error: 'Alertmanager webhook version must be "4" (Alertmanager 0.10 and later)',
     }),
     ...webhookBase,
-    alerts: z.array(webhookAlert).min(1).max(10_000),
+    alerts: alertList(webhookAlert),
   })
   .describe('Alertmanager webhook payload, version 4');
 
@@ -58,7 +74,7 @@ export const grafanaWebhookSchema = z
     state: z.string().max(64).optional(),
     message: z.string().max(65_536).optional(),
     ...webhookBase,
-    alerts: z.array(grafanaAlert).min(1).max(10_000),
+    alerts: alertList(grafanaAlert),
   })
   .describe('Grafana alerting webhook payload');
 
@@ -104,7 +120,8 @@ export function fromWebhook(payload: AlertmanagerWebhook | GrafanaWebhook): Inco
       labels: a.labels,
       annotations: a.annotations,
       details,
-      generatorUrl: a.generatorURL || null,
+      // A link from the sender: kept only when it is http(s), and never a reason to refuse the alert.
+      generatorUrl: httpUrl(a.generatorURL),
       startsAt: parseTime(a.startsAt),
       endsAt: a.status === 'resolved' ? parseTime(a.endsAt) : null,
     };

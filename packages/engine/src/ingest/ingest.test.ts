@@ -299,7 +299,7 @@ describe('ingest errors', () => {
       payload: am,
     });
     await t.app.inject({ method: 'POST', url: '/api/v1/ingest/alertmanager', payload: am });
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: auth(TOKENS.viewer) })).body;
     expect(text).toContain('klaxon_alerts_received_total{source="alertmanager",outcome="opened"} 1');
     expect(text).toContain(
       'klaxon_ingest_rejected_total{source="alertmanager",code="missing_credentials"} 1',

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime, type IncomingAlert } from '../alerts/alert.ts';
+import { httpUrl } from '../validation/url.ts';
 
 const text = (max: number) => z.string().max(max);
 
@@ -110,7 +111,8 @@ export function fromPagerDutyEvent(event: PagerDutyEvent): IncomingAlert {
     labels,
     annotations: {},
     details,
-    generatorUrl: event.client_url ?? null,
+    // Kept only when it is http(s); a bad link never costs the event.
+    generatorUrl: httpUrl(event.client_url),
     startsAt: parseTime(p?.timestamp),
     endsAt: null,
   };

@@ -6,8 +6,8 @@
 import { storableAlert, type IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import type { HeartbeatApplyConfig } from '../heartbeat/config.ts';
-import { applyWithHeartbeats } from '../heartbeat/store.ts';
+import { heartbeatIntegrations, type HeartbeatApplyConfig } from '../heartbeat/config.ts';
+import { applyWithHeartbeats, type HeartbeatMatch } from '../heartbeat/store.ts';
 import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
 import { applyOptions } from '../incidents/options.ts';
 
@@ -34,6 +34,7 @@ export class IngestQueue {
   readonly #clock: Clock;
   readonly #opts: IngestQueueOptions & { maxBatch: number };
   readonly #listeners: CommitListener[] = [];
+  readonly #heartbeat: HeartbeatMatch | undefined;
   #pending: Pending[] = [];
   #running: Promise<void> | null = null;
 
@@ -41,6 +42,11 @@ export class IngestQueue {
     this.#store = store;
     this.#clock = clock;
     this.#opts = { maxBatch: 1000, ...opts };
+    const hb = opts.config?.heartbeat;
+    this.#heartbeat =
+      hb && opts.config
+        ? { alertname: hb.alertname, integrations: heartbeatIntegrations(hb, opts.config) }
+        : undefined;
   }
 
   /** Durably applies `items`; resolves after the commit, with one result per item. */
@@ -110,7 +116,7 @@ export class IngestQueue {
           this.#store.locker,
           items,
           await applyOptions(trx, config, now),
-          config.heartbeat?.alertname,
+          this.#heartbeat,
         );
       }),
     );

@@ -16,6 +16,7 @@ import {
   pagerDutyEventSchema,
   pagerDutyInvalid,
 } from './pagerduty.ts';
+import { refuseTooDeep } from './limits.ts';
 import type { IngestQueue } from './queue.ts';
 import { ingestResult } from './response.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -63,6 +64,12 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
           .send(pagerDutyError(apiError.code, [apiError.message]));
       return reply.code(apiError.status).send(apiError.toBody());
     });
+    // Before the schema or anything else walks the body: deeper JSON would exhaust the stack of what
+    // stores, serialises or logs it, and fail the alerts with it.
+    scope.addHook('preValidation', async (req) => {
+      refuseTooDeep(req.body, 'body');
+      return Promise.resolve();
+    });
     registerIngestRoutes(scope, deps);
     done();
   });
@@ -75,11 +82,13 @@ function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   const ingest: Ingest = async (key, alerts, reply) => {
     const fallback = services.get(key.service)!;
     const items: IngestItem[] = alerts.map((alert) => {
-      const labelled = key.routeByLabel ? alert.labels[key.routeByLabel] : undefined;
+      const label = key.routeByLabel;
+      const labelled = label && Object.hasOwn(alert.labels, label) ? alert.labels[label] : undefined;
       const service = (labelled && services.get(labelled)) || fallback;
       return {
         serviceId: service.id,
         source: key.source,
+        integration: key.name,
         actor: key.name,
         defaultTier: service.defaultTier,
         alert,
@@ -89,6 +98,8 @@ function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     try {
       results = await queue.submit(items);
     } catch (err) {
+      // A refusal of the alerts themselves (e.g. payload_too_deep) is the sender's to fix, not an outage.
+      if (err instanceof ApiError) throw err;
       reply.log.error({ err }, 'ingest commit failed');
       throw new ApiError(
         'unavailable',

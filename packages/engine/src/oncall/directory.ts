@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { Channel, Urgency } from '../org/config.ts';
+import { describeReachProblem, reachProblem, rulesFor } from '../org/reach.ts';
 import type { ScheduleConfig } from '../schedules/config.ts';
 import type { LayerSpec, RotationSpec } from '../schedules/rotation.ts';
 import { rotationAnchor } from '../schedules/rotation.ts';
@@ -51,9 +52,11 @@ export class OnCallDirectory {
   readonly schedules: ReadonlyMap<string, ScheduleSpec>;
   readonly #config: OnCallConfig;
   readonly #configOverrides: ReadonlyMap<string, Override[]>;
+  readonly #users: ReadonlyMap<string, OnCallConfig['users'][number]>;
 
   constructor(config: OnCallConfig) {
     this.#config = config;
+    this.#users = new Map(config.users.map((u) => [u.id, u]));
     this.schedules = new Map(config.schedules.map((s) => [s.id, toScheduleSpec(s)]));
     this.#configOverrides = new Map(
       config.schedules.map((s) => [
@@ -120,14 +123,23 @@ export class OnCallDirectory {
 
   /** How `userId` is reached at `urgency`: their own rules, else the defaults, with addresses. */
   plan(userId: string, urgency: Urgency): PlannedNotification[] {
-    const user = this.#config.users.find((u) => u.id === userId);
+    const user = this.#users.get(userId);
     if (!user) return [];
-    const rules = user.notificationRules?.[urgency] ?? this.#config.notificationDefaults[urgency];
-    return rules.flatMap((r) => {
+    return rulesFor(user, urgency, this.#config.notificationDefaults).flatMap((r) => {
       const method = user.contactMethods.find((c) => c.type === r.type);
       return method
         ? [{ userId, channel: r.type, address: method.address, delayMinutes: r.delayMinutes }]
         : [];
     });
+  }
+
+  /**
+   * Why `userId` has no contact plan at `urgency` (e.g. `has no sms, voice contact method for their
+   * high-urgency notification rules`), or null when `plan` reaches them.
+   */
+  unreachableReason(userId: string, urgency: Urgency): string | null {
+    if (this.plan(userId, urgency).length > 0) return null;
+    const problem = reachProblem(this.#users.get(userId), urgency, this.#config.notificationDefaults);
+    return describeReachProblem(problem ?? { kind: 'no_rules' }, urgency);
   }
 }

@@ -83,7 +83,8 @@ describe('read views and escalate-now', () => {
     expect(t1.tiers).toEqual(['T1']);
     expect(t1.steps.map((s) => s.now)).toEqual([['alice'], ['bob'], ['erin']]);
 
-    const created = await call('POST', '/api/v1/schedules/primary/overrides', TOKENS.responder, {
+    // primary has no team: only an admin may change its overrides.
+    const created = await call('POST', '/api/v1/schedules/primary/overrides', TOKENS.admin, {
       user: 'erin',
       from: '2026-03-31T09:30:00Z',
       to: '2026-03-31T12:00:00Z',
@@ -98,7 +99,8 @@ describe('read views and escalate-now', () => {
         user: 'erin',
         from: '2026-03-31T09:30:00.000Z',
         to: '2026-03-31T12:00:00.000Z',
-        createdBy: 'responder',
+        createdBy: 'admin',
+        createdAt: '2026-03-31T10:00:00.000Z',
       },
     ]);
     const later = await call(

@@ -1,11 +1,11 @@
 /**
- * What the schedule routes share: the query shapes (instants, ranges, a schedule id), finding a
- * schedule by id, the team check on changing one, and a schedule's shifts with its overrides applied.
+ * What the schedule routes share: the query shapes (instants, ranges, a schedule id), who may see which
+ * schedule, finding a schedule by id, and a schedule's shifts with its overrides applied.
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/tables.ts';
-import { inTeam, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import { ApiError } from '../errors/errors.ts';
 import type { ScheduleTeams } from './config.ts';
 import { scheduleShifts, type Override, type ScheduleSpec } from './schedule.ts';
@@ -44,25 +44,35 @@ export function parseRange(q: z.output<typeof range>, now: number, defaultDays: 
   return [from, to];
 }
 
-/** The schedule `id`, or a not_found error that lists the known ones. */
-export function findSchedule(directory: ScheduleDirectory, id: string): ScheduleSpec {
-  const spec = directory.schedules.get(id);
-  if (!spec)
-    throw new ApiError(
-      'not_found',
-      `No schedule "${id}". Known: ${[...directory.schedules.keys()].join(', ')}.`,
-    );
-  return spec;
+/** Whether a schedule id may be seen; see `scheduleVisibility`. */
+export type CanSeeSchedule = (id: string) => boolean;
+
+/**
+ * Which schedules `p` may see: admins and tokens without teams see all; everyone else the schedules of
+ * their teams (member or lead) and those without a team. Another team's schedule is not found.
+ */
+export function scheduleVisibility(config: ScheduleTeams, p: Pick<Principal, 'teams'>): CanSeeSchedule {
+  if (p.teams === null) return () => true;
+  const teams = new Set(p.teams);
+  const owner = new Map(config.schedules.map((s) => [s.id, s.team]));
+  return (id) => {
+    const team = owner.get(id);
+    return team === undefined || teams.has(team);
+  };
 }
 
-/** A schedule with a team: only that team's members (and lead) or admins may change its overrides. */
-export function checkScheduleTeam(config: ScheduleTeams, id: string, p: Principal): void {
-  const team = config.schedules.find((s) => s.id === id)?.team;
-  if (team && !inTeam(p, team))
-    throw new ApiError(
-      'forbidden',
-      `Schedule "${id}" belongs to team "${team}"; only its members or an admin may change its overrides.`,
-    );
+/** The schedule `id` if `canSee` it, or a not_found error that lists the ones it may see. */
+export function findSchedule(
+  directory: ScheduleDirectory,
+  id: string,
+  canSee: CanSeeSchedule = () => true,
+): ScheduleSpec {
+  const spec = directory.schedules.get(id);
+  if (!spec || !canSee(id)) {
+    const known = [...directory.schedules.keys()].filter(canSee);
+    throw new ApiError('not_found', `No schedule "${id}". Known: ${known.join(', ') || '(none)'}.`);
+  }
+  return spec;
 }
 
 /** The final shifts of schedule `id` in [from, to), overrides included; `user: null` marks a gap. */
@@ -72,9 +82,10 @@ export async function shiftsOf(
   id: string,
   from: number,
   to: number,
+  canSee?: CanSeeSchedule,
 ) {
   return scheduleShifts(
-    findSchedule(directory, id),
+    findSchedule(directory, id, canSee),
     (await directory.overrides(db, from, to, [id])).get(id) ?? [],
     from,
     to,

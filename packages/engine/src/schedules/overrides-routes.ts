@@ -1,13 +1,22 @@
 /**
  * The overrides API: put someone on call over a schedule's layers for a while, list and remove such
- * overrides. Changes are limited to the schedule's team; the rows go through ./overrides.ts.
+ * overrides, and the schedule's timeline of those changes. Changes pass ./override-rules.ts (who, whom,
+ * when); the rows and their events go through ./overrides.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireRole } from '../auth/credentials.ts';
 import { ApiError } from '../errors/errors.ts';
-import { checkScheduleTeam, findSchedule, iso, parseRange, range, scheduleParams, time } from './lookup.ts';
-import { deleteOverride, insertOverride, listOverrides, type OverrideRow } from './overrides.ts';
+import { findSchedule, iso, parseRange, range, scheduleParams, scheduleVisibility, time } from './lookup.ts';
+import { checkOverrideRange, checkOverrideRights, checkOverrideUser } from './override-rules.ts';
+import {
+  deleteOverride,
+  insertOverride,
+  listOverrides,
+  listScheduleEvents,
+  type OverrideRow,
+  type ScheduleEventRow,
+} from './overrides.ts';
 import type { ScheduleRouteDeps } from './routes.ts';
 
 const overrideBody = z.strictObject({ user: z.string().max(63), from: time, to: time });
@@ -18,10 +27,29 @@ const overrideSchema = z.object({
   from: z.string(),
   to: z.string(),
   createdBy: z.string(),
+  createdAt: z.string(),
 });
 const overrideParams = z.strictObject({
   id: z.string().max(63),
-  overrideId: z.coerce.number().int().positive(),
+  overrideId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+const eventsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe('Return events with a smaller id (next page).'),
+});
+const eventSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  kind: z.string().describe('override.created or override.deleted'),
+  actor: z.string().describe('Who made the change: a user id, or an API token name.'),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
 });
 
 function toOverrideDto(r: OverrideRow): z.output<typeof overrideSchema> {
@@ -32,7 +60,18 @@ function toOverrideDto(r: OverrideRow): z.output<typeof overrideSchema> {
     from: iso(r.starts_at),
     to: iso(r.ends_at),
     createdBy: r.created_by,
+    createdAt: iso(r.created_at),
   };
+}
+
+function toEventDto(r: ScheduleEventRow): z.output<typeof eventSchema> {
+  let data: Record<string, unknown> = {};
+  try {
+    data = JSON.parse(r.data) as Record<string, unknown>;
+  } catch {
+    // A row written by hand: show it without its data.
+  }
+  return { id: r.id, at: iso(r.at), kind: r.kind, actor: r.actor, message: r.message, data };
 }
 
 export function overrideRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): void {
@@ -40,12 +79,15 @@ export function overrideRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
   const viewer = requireRole(credentials, 'viewer');
   const responder = requireRole(credentials, 'responder');
   const security = [{ bearer: [] }];
+  const rulesOf = (id: string) => config.schedules.find((s) => s.id === id);
 
   app.post(
     '/api/v1/schedules/:id/overrides',
     {
       schema: {
         summary: 'Put someone on call for [from, to), over whatever the layers say',
+        description:
+          "Only the schedule's team (members and lead) and admins, or admins alone on a schedule without a team, unless the schedule has overridesBy: responders. The person must be able to be paged at every urgency the schedule pages at; from is at most an hour ago, and the override at most schedules[].overrideMaxDays long (default 90).",
         tags: ['on-call'],
         security,
         params: scheduleParams,
@@ -56,21 +98,22 @@ export function overrideRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
     },
     async (req, reply) => {
       const { id } = req.params as z.output<typeof scheduleParams>;
-      findSchedule(directory, id);
-      checkScheduleTeam(config, id, req.principal!);
+      const principal = req.principal!;
+      findSchedule(directory, id, scheduleVisibility(config, principal));
+      checkOverrideRights(rulesOf(id), id, principal);
       const body = req.body as z.output<typeof overrideBody>;
-      if (!config.users.some((u) => u.id === body.user))
-        throw new ApiError('invalid_payload', `No user "${body.user}"; use an id from users in the config.`);
+      checkOverrideUser(config, id, body.user);
+      const now = clock.now().getTime();
       const from = Date.parse(body.from);
       const to = Date.parse(body.to);
-      if (to <= from) throw new ApiError('invalid_payload', 'to must be after from.');
+      checkOverrideRange(rulesOf(id), from, to, now);
       const row = await insertOverride(store.db, {
         scheduleId: id,
         userId: body.user,
         from,
         to,
-        createdBy: req.principal!.name,
-        createdAt: clock.now().getTime(),
+        createdBy: principal.name,
+        createdAt: now,
       });
       return reply.code(201).send({ override: toOverrideDto(row) });
     },
@@ -79,13 +122,21 @@ export function overrideRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
   app.delete(
     '/api/v1/schedules/:id/overrides/:overrideId',
     {
-      schema: { summary: 'Remove an override', tags: ['on-call'], security, params: overrideParams },
+      schema: {
+        summary: 'Remove an override',
+        description: 'The same people as may add one.',
+        tags: ['on-call'],
+        security,
+        params: overrideParams,
+      },
       preValidation: responder,
     },
     async (req, reply) => {
       const p = req.params as z.output<typeof overrideParams>;
-      checkScheduleTeam(config, p.id, req.principal!);
-      if (!(await deleteOverride(store.db, p.id, p.overrideId)))
+      const principal = req.principal!;
+      findSchedule(directory, p.id, scheduleVisibility(config, principal));
+      checkOverrideRights(rulesOf(p.id), p.id, principal);
+      if (!(await deleteOverride(store.db, p.id, p.overrideId, principal.name, clock.now().getTime())))
         throw new ApiError('not_found', `No override ${p.overrideId} on schedule "${p.id}".`);
       return reply.code(204).send();
     },
@@ -106,9 +157,42 @@ export function overrideRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
     },
     async (req) => {
       const { id } = req.params as z.output<typeof scheduleParams>;
-      findSchedule(directory, id);
+      findSchedule(directory, id, scheduleVisibility(config, req.principal!));
       const [from, to] = parseRange(req.query as z.output<typeof range>, clock.now().getTime(), 28);
       return { overrides: (await listOverrides(store.db, id, from, to)).map(toOverrideDto) };
+    },
+  );
+
+  app.get(
+    '/api/v1/schedules/:id/events',
+    {
+      schema: {
+        summary: "The schedule's timeline, newest first: every override added or removed, and by whom",
+        tags: ['on-call'],
+        security,
+        params: scheduleParams,
+        querystring: eventsQuery,
+        response: {
+          200: z.object({
+            schedule: z.string(),
+            events: z.array(eventSchema),
+            nextBefore: z.number().int().nullable(),
+          }),
+        },
+      },
+      preValidation: viewer,
+    },
+    async (req) => {
+      const { id } = req.params as z.output<typeof scheduleParams>;
+      findSchedule(directory, id, scheduleVisibility(config, req.principal!));
+      const q = req.query as z.output<typeof eventsQuery>;
+      const rows = await listScheduleEvents(store.db, id, q);
+      const last = rows[rows.length - 1];
+      return {
+        schedule: id,
+        events: rows.map(toEventDto),
+        nextBefore: rows.length === q.limit && last ? last.id : null,
+      };
     },
   );
 }

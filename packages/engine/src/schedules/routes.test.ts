@@ -68,7 +68,8 @@ describe('on-call API', () => {
   });
 
   it('changes who is on call with an override, and back when it is removed', async () => {
-    const body = { user: 'erin', from: '2026-03-31T09:00:00Z', to: '2026-03-31T12:00:00Z' };
+    // primary has no team: only admins may change its overrides (schedules/overrides.test.ts has the rest).
+    const body = { user: 'erin', from: '2026-03-31T09:30:00Z', to: '2026-03-31T12:00:00Z' };
     expect(
       (
         await t.app.inject({
@@ -82,7 +83,7 @@ describe('on-call API', () => {
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/schedules/primary/overrides',
-      headers: auth(TOKENS.responder),
+      headers: auth(TOKENS.admin),
       payload: body,
     });
     expect(created.statusCode).toBe(201);
@@ -93,14 +94,14 @@ describe('on-call API', () => {
     const del = await t.app.inject({
       method: 'DELETE',
       url: `/api/v1/schedules/primary/overrides/${created.json().override.id}`,
-      headers: auth(TOKENS.responder),
+      headers: auth(TOKENS.admin),
     });
     expect(del.statusCode).toBe(204);
     expect((await get('/api/v1/oncall?schedule=primary')).json().oncall[0].user).toBe('alice');
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/v1/schedules/primary/overrides',
-      headers: auth(TOKENS.responder),
+      headers: auth(TOKENS.admin),
       payload: { ...body, user: 'ghost' },
     });
     expect(bad.json().error).toMatchObject({

@@ -1,6 +1,7 @@
 /**
  * The schedules API: each schedule with who is on call now, its shifts and gaps over a range, and iCal
  * feeds of a schedule or a person (with signed feed URLs for calendar apps that cannot authenticate).
+ * Everything is narrowed to the schedules the caller may see (`scheduleVisibility`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, preValidationAsyncHookHandler } from 'fastify';
@@ -8,6 +9,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { requireRole, type Credentials } from '../auth/credentials.ts';
+import { teamsOf, type Principal } from '../auth/principal.ts';
 import { ApiError } from '../errors/errors.ts';
 import type { ScheduleRoutesConfig } from './config.ts';
 import { toICal, type CalendarEntry } from './ical.ts';
@@ -18,9 +20,11 @@ import {
   parseRange,
   range,
   scheduleParams,
+  scheduleVisibility,
   shiftDto,
   shiftSchema,
   shiftsOf as scheduleShiftsOf,
+  type CanSeeSchedule,
   type ScheduleDirectory,
 } from './lookup.ts';
 import { nextHandoff } from './schedule.ts';
@@ -37,8 +41,12 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
   const { config, store, clock, credentials, directory } = deps;
   const viewer = requireRole(credentials, 'viewer');
   const security = [{ bearer: [] }];
-  const shiftsOf = (id: string, from: number, to: number) =>
-    scheduleShiftsOf(directory, store.db, id, from, to);
+  const shiftsOf = (id: string, from: number, to: number, visible: CanSeeSchedule) =>
+    scheduleShiftsOf(directory, store.db, id, from, to, visible);
+  const canSee = (p: Pick<Principal, 'teams'>) => scheduleVisibility(config, p);
+  /** People `p` may see the calendar of: themselves and people who share a team with them (all, unscoped). */
+  const canSeeUser = (p: Principal, userId: string) =>
+    p.teams === null || p.userId === userId || teamsOf(config, userId).some((t) => p.teams!.includes(t));
 
   app.get(
     '/api/v1/schedules',
@@ -63,11 +71,13 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
       },
       preValidation: viewer,
     },
-    async () => {
+    async (req) => {
       const now = clock.now().getTime();
-      const overrides = await directory.overrides(store.db, now, now + 35 * DAY);
+      const visible = [...directory.schedules.keys()].filter(canSee(req.principal!));
+      const overrides = await directory.overrides(store.db, now, now + 35 * DAY, visible);
       return {
-        schedules: [...directory.schedules.values()].map((s) => {
+        schedules: visible.map((id) => {
+          const s = directory.schedules.get(id)!;
           const o = overrides.get(s.id) ?? [];
           const next = nextHandoff(s, o, now);
           return {
@@ -109,7 +119,9 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
       async (req) => {
         const { id } = req.params as z.output<typeof scheduleParams>;
         const [from, to] = parseRange(req.query as z.output<typeof range>, clock.now().getTime(), 28);
-        const shifts = (await shiftsOf(id, from, to)).filter((s) => !gapsOnly || s.user === null);
+        const shifts = (await shiftsOf(id, from, to, canSee(req.principal!))).filter(
+          (s) => !gapsOnly || s.user === null,
+        );
         return { schedule: id, from: iso(from), to: iso(to), shifts: shifts.map(shiftDto) };
       },
     );
@@ -153,7 +165,7 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
       },
       preValidation: viewer,
     },
-    () => {
+    (req) => {
       if (!config.server.feedSecret || !config.server.publicUrl) {
         throw new ApiError(
           'not_found',
@@ -162,15 +174,18 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
       }
       const base = config.server.publicUrl.replace(/\/$/, '');
       const url = (path: string) => `${base}${path}?token=${feedToken(path)!}`;
+      const p = req.principal!;
       return {
-        schedules: [...directory.schedules.keys()].map((id) => ({
+        schedules: [...directory.schedules.keys()].filter(canSee(p)).map((id) => ({
           id,
           url: url(`/api/v1/schedules/${encodeURIComponent(id)}/calendar.ics`),
         })),
-        users: config.users.map((u) => ({
-          id: u.id,
-          url: url(`/api/v1/users/${encodeURIComponent(u.id)}/calendar.ics`),
-        })),
+        users: config.users
+          .filter((u) => canSeeUser(p, u.id))
+          .map((u) => ({
+            id: u.id,
+            url: url(`/api/v1/users/${encodeURIComponent(u.id)}/calendar.ics`),
+          })),
       };
     },
   );
@@ -191,8 +206,10 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
       const { id } = req.params as z.output<typeof scheduleParams>;
       const now = clock.now().getTime();
       const [from, to] = parseRange(req.query as z.output<typeof range>, now, 56);
-      const spec = findSchedule(directory, id);
-      const entries: CalendarEntry[] = (await shiftsOf(id, from, to))
+      // A signed feed URL (no principal) was handed out by /calendar-feeds to someone who could see it.
+      const visible = req.principal ? canSee(req.principal) : () => true;
+      const spec = findSchedule(directory, id, visible);
+      const entries: CalendarEntry[] = (await shiftsOf(id, from, to, visible))
         .filter((s): s is typeof s & { user: string } => s.user !== null)
         .map((s) => ({ ...s, scheduleId: id, scheduleName: spec.name }));
       return reply.type('text/calendar; charset=utf-8').send(toICal(spec.name, entries, now));
@@ -215,12 +232,18 @@ export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
     async (req, reply) => {
       const { id } = req.params as z.output<typeof userParams>;
       const user = config.users.find((u) => u.id === id);
-      if (!user) throw new ApiError('not_found', `No user "${id}".`);
+      if (!user || (req.principal && !canSeeUser(req.principal, id)))
+        throw new ApiError('not_found', `No user "${id}".`);
+      // With a principal: the schedules it may see. Through a signed feed URL: those the person may see.
+      const visible = canSee(
+        req.principal ?? { teams: user.role === 'admin' ? null : teamsOf(config, user.id) },
+      );
       const now = clock.now().getTime();
       const [from, to] = parseRange(req.query as z.output<typeof range>, now, 56);
       const entries: CalendarEntry[] = [];
       for (const spec of directory.schedules.values()) {
-        for (const s of await shiftsOf(spec.id, from, to)) {
+        if (!visible(spec.id)) continue;
+        for (const s of await shiftsOf(spec.id, from, to, visible)) {
           if (s.user === id) entries.push({ ...s, user: id, scheduleId: spec.id, scheduleName: spec.name });
         }
       }

@@ -29,7 +29,16 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
   if (!isZod(schema)) throw new Error(`route schema for ${httpPart ?? '?'} must be a zod schema`);
   const code = PART_CODES[httpPart ?? 'body'] ?? 'invalid_payload';
   return (data: unknown) => {
-    const result = schema.safeParse(data);
+    const result = safeParseHostile(schema, data);
+    if (!result) {
+      const where = httpPart === 'body' ? 'body' : (httpPart ?? 'input');
+      return {
+        error: new ApiError(
+          code,
+          `The ${where} holds a value of the wrong type that cannot be read as one (an object where a string or number belongs). ${hintFor(code)}`,
+        ),
+      };
+    }
     if (result.success) return { value: result.data };
     const details = zodDetails(result.error, httpPart === 'body' ? 'body' : httpPart);
     const first = details[0];
@@ -68,4 +77,21 @@ export function zodToOpenApi({ schema, url }: { schema: FastifySchema; url: stri
 
 function toOpenApi(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' });
+}
+
+/**
+ * `schema.safeParse`, for input that may be built to break the parser itself: an object posing as a
+ * string (`{"length": {"valueOf": 1}}`) makes zod's length checks throw instead of report. Such input
+ * is malformed, so it is answered like any other invalid value: null here, a 4xx at the caller.
+ */
+export function safeParseHostile<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+): ReturnType<S['safeParse']> | null {
+  try {
+    return schema.safeParse(data) as ReturnType<S['safeParse']>;
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) return null;
+    throw err;
+  }
 }

@@ -1,6 +1,7 @@
 /** The read-only parts of the incident page: links out, what changed, timeline, alerts, notifications. */
 import type { Alert, Change, Escalation, IncidentContext, Notification, TimelineEvent } from '../api.ts';
 import { ExternalLink, When } from '../ui/components.tsx';
+import { safeHref } from '../ui/links.ts';
 import { formatDateTime } from '../ui/time.ts';
 
 export function DeepLinks({ context }: { context: IncidentContext }) {
@@ -11,7 +12,8 @@ export function DeepLinks({ context }: { context: IncidentContext }) {
     { href: context.silenceUrl, label: 'Silence', id: 'link-silence' },
     { href: context.generatorUrl, label: 'Alert source', id: 'link-generator' },
   ];
-  const present = links.filter((l): l is typeof l & { href: string } => l.href !== null);
+  // Only http(s) links: a runbook annotation or generator URL from a sender may be anything.
+  const present = links.filter((l): l is typeof l & { href: string } => safeHref(l.href) !== null);
   if (present.length === 0) return null;
   return (
     <nav className="deep-links" aria-label="Investigate">

@@ -9,6 +9,8 @@ import { ErrorBanner } from '../ui/components.tsx';
 
 const CALLBACK_ERRORS: Record<string, string> = {
   oidc_failed: 'Single sign-on did not complete. Try again, or sign in with a password.',
+  email_unverified:
+    'Your sign-on provider did not confirm your email address, so Klaxon cannot tell who you are. Verify it with the provider, or ask an admin.',
   unknown_user: 'Your identity provider account has no matching Klaxon user (by email). Ask an admin.',
 };
 

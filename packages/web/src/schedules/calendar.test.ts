@@ -23,6 +23,7 @@ describe('calendarDays', () => {
           from: '2026-11-24T09:00:00Z',
           to: '2026-11-24T12:00:00Z',
           createdBy: 'x',
+          createdAt: '2026-11-20T09:00:00Z',
         },
       ],
     );

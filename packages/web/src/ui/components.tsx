@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { IncidentState, Tier } from '../api.ts';
 import { useNow } from './hooks.ts';
+import { safeHref } from './links.ts';
 import { formatDateTime, formatRelative } from './time.ts';
 
 const TIER_LABEL: Record<Tier, string> = { T1: 'T1 · critical', T2: 'T2 · warning', T3: 'T3 · info' };
@@ -70,7 +71,10 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** A link out of Klaxon (Grafana, logs, runbooks): new tab, no referrer leak of the opener. */
+/**
+ * A link out of Klaxon (Grafana, logs, runbooks): new tab, no referrer leak of the opener. A URL that is
+ * not http(s) (e.g. `javascript:` from an alert's payload) is shown as text, never as a link.
+ */
 export function ExternalLink({
   href,
   children,
@@ -80,8 +84,10 @@ export function ExternalLink({
   children: ReactNode;
   testId?: string;
 }) {
+  const safe = safeHref(href);
+  if (!safe) return <span data-testid={testId}>{children}</span>;
   return (
-    <a href={href} target="_blank" rel="noopener noreferrer" data-testid={testId}>
+    <a href={safe} target="_blank" rel="noopener noreferrer" data-testid={testId}>
       {children}
     </a>
   );

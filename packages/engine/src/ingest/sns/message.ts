@@ -22,7 +22,8 @@ export const snsMessageSchema = z
     Subject: z.string().max(1024).nullish(),
     Message: z.string().max(262_144),
     Timestamp: z.string().min(1).max(64),
-    SignatureVersion: z.string().min(1).max(8),
+    // Any short string: a version other than 1 or 2 is refused by the verifier (403 sns_signature_invalid).
+    SignatureVersion: z.string().min(1).max(64),
     Signature: z.string().min(1).max(8192),
     SigningCertURL: z.string().min(1).max(2048),
     SubscribeURL: z.string().min(1).max(8192).optional(),

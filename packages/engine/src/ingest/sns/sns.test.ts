@@ -249,6 +249,25 @@ describe('POST /api/v1/ingest/sns', () => {
       expect(detail.alerts[0].labels.alertname).toBe('RedshiftStatementFailed');
     });
 
+    it('refuses an event nested deeper than 32 levels with 400 payload_too_deep, and takes the next', async () => {
+      let deep: unknown = 'x';
+      for (let i = 0; i < 3200; i++) deep = [deep];
+      const event = glueEvent('FAILED');
+      const res = await post(
+        sign(
+          notification({ ...event, detail: { ...event.detail, extra: deep } }, { Subject: undefined }),
+          signer,
+        ),
+      );
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.code).toBe('payload_too_deep');
+      expect(res.json().error.message).toContain('32 levels');
+      expect(await incidentCount()).toBe(0);
+      const next = await post(sign(notification(glueEvent('FAILED'), { Subject: undefined }), signer));
+      expect(next.statusCode, next.body).toBe(200);
+      expect(next.json().results[0].outcome).toBe('opened');
+    });
+
     it('acknowledges and counts events no rule matches, and opens nothing', async () => {
       for (const event of [glueEvent('STOPPED'), redshiftDataEvent('FINISHED')]) {
         const res = await post(sign(notification(event, { Subject: undefined }), signer));
@@ -258,7 +277,8 @@ describe('POST /api/v1/ingest/sns', () => {
       const plain = await post(sign(notification('hello from a person'), signer));
       expect(plain.json()).toMatchObject({ accepted: 0, ignored: 'unrecognized' });
       expect(await incidentCount()).toBe(0);
-      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: auth(TOKENS.viewer) }))
+        .body;
       expect(metrics).toContain('klaxon_alerts_received_total{source="sns",outcome="unmatched_event"} 2');
       expect(metrics).toContain('klaxon_alerts_received_total{source="sns",outcome="unrecognized"} 1');
     });
@@ -312,6 +332,17 @@ describe('POST /api/v1/ingest/sns', () => {
       expect(v3.json().error.code).toBe('sns_signature_invalid');
       expect(await incidentCount()).toBe(0);
     });
+
+    it.each(['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'])(
+      'refuses SignatureVersion %s with 403 sns_signature_invalid, before fetching anything',
+      async (version) => {
+        const res = await post({ ...sign(notification(alarm('ALARM')), signer), SignatureVersion: version });
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.json().error.code).toBe('sns_signature_invalid');
+        expect(fetched).toEqual([]);
+        expect(await incidentCount()).toBe(0);
+      },
+    );
 
     it.each([
       'https://evil.example.com/cert.pem',

@@ -28,7 +28,11 @@ export interface SnsVerifierOptions {
   trustedTestOrigins?: readonly string[];
 }
 
-const SIGNATURE_ALGORITHMS: Record<string, string> = { '1': 'RSA-SHA1', '2': 'RSA-SHA256' };
+// A Map: a SignatureVersion such as "toString" must find nothing, not Object.prototype's member.
+const SIGNATURE_ALGORITHMS: ReadonlyMap<string, string> = new Map([
+  ['1', 'RSA-SHA1'],
+  ['2', 'RSA-SHA256'],
+]);
 /** The pattern the AWS SDKs' SNS message validators use for the signing host. */
 const SNS_HOST = /^sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
 const MAX_CERT_BYTES = 64 * 1024;
@@ -67,7 +71,7 @@ export class SnsVerifier {
 
   /** Throws an ApiError unless `message` is signed by Amazon SNS. */
   async verify(message: SnsMessage): Promise<void> {
-    const algorithm = SIGNATURE_ALGORITHMS[message.SignatureVersion];
+    const algorithm = SIGNATURE_ALGORITHMS.get(message.SignatureVersion);
     if (!algorithm) {
       throw new ApiError(
         'sns_signature_invalid',
