@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sourceConditions } from './vitest.shared.ts';
 
 /** The game days: every scenario against real Prometheus, Alertmanager, the engine and the simulator. */
 export default defineConfig({
+  ...sourceConditions,
   test: {
     include: ['packages/demo/gameday/**/*.test.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
