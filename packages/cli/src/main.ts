@@ -8,6 +8,8 @@ import { registerHashPassword } from './commands/hash-password.ts';
 import { registerOpenApi } from './commands/openapi.ts';
 import { registerProbe } from './commands/probe.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerBackup } from './commands/backup.ts';
 import { reportFailure } from './output.ts';
 
 const program = new Command('klaxon')
@@ -16,6 +18,8 @@ const program = new Command('klaxon')
   .showHelpAfterError('(run with --help for usage)');
 
 registerServe(program);
+registerMigrate(program);
+registerBackup(program);
 registerConfigCommands(program);
 registerOpenApi(program);
 registerCatalogCommands(program);

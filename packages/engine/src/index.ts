@@ -36,6 +36,18 @@ export {
   type Dialect,
 } from './db/database.ts';
 export type { Locker } from './db/locker.ts';
+export { DatabaseNewerError, statusOf, type MigrationStatus } from './db/version.ts';
+/** Migrates up to one named migration and no further: tests of upgrades start from an older schema. */
+export { migrateTo } from './db/migrations.ts';
+export {
+  backupSqlite,
+  restoreSqlite,
+  readMigrationStatus,
+  DatabaseFileError,
+  type BackupProgress,
+  type BackupResult,
+  type RestoreResult,
+} from './db/backup.ts';
 export type { Database } from './db/tables.ts';
 export { tierOf, type IncomingAlert, type IngestItem } from './alerts/alert.ts';
 export { EngineLoop, type EngineModule, type TickContext, type CycleReport } from './engine/loop.ts';
@@ -56,6 +68,8 @@ export { ANNOTATION_TAGS, annotationTag, type AnnotationBody } from './annotatio
 export { annotationModule, type AnnotationModule } from './annotations/module.ts';
 export { deploymentSchema, changeSchema, type DeploymentDto, type ChangeDto } from './deployments/model.ts';
 export { startServer, UnsafeListenError, type ServerOptions, type RunningServer } from './app/server.ts';
+export { RESTART_KEYS, type ReloadResult, type ReloadTrigger } from './app/reload.ts';
+export { runShutdown, type ShutdownReport, type ShutdownStep } from './app/shutdown.ts';
 export { demoSecretsInUse, isLoopbackHost, EXAMPLE_DEMO_SECRETS } from './config/demo-secrets.ts';
 export { ProviderRegistry } from './delivery/registry.ts';
 export type { NotificationProvider, OutboundMessage, SendResult } from './delivery/provider.ts';

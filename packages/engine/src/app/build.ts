@@ -1,38 +1,38 @@
 /**
  * The composition root's HTTP half: `buildApp` creates the HTTP plumbing (http/), the ingest queue,
  * credentials, metrics and the live feed, and has each domain register its routes, without listening,
- * so tests use `app.inject()`; `startServer` (server.ts) adds the socket and the engine loop.
+ * so tests use `app.inject()`; `startServer` (server.ts) adds the socket and the engine loop. Given
+ * `shared` (shared.ts), it builds one config generation's routes on parts that outlive a reload.
  */
+import type { Server } from 'node:http';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { createHttp } from '../http/server.ts';
+import { createHttp, type HttpOptions } from '../http/server.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { IngestQueue } from '../ingest/queue.ts';
+import type { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { SnsVerifier } from '../ingest/sns/verify.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { deploymentRoutes } from '../deployments/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { inboundRoutes } from '../delivery/inbound.ts';
-import { computeAnalytics } from '../analytics/analytics.ts';
 import { analyticsRoutes } from '../analytics/routes.ts';
-import { registerAnalyticsGauges } from '../analytics/gauges.ts';
 import type { ProviderRegistry } from '../delivery/registry.ts';
 import { scheduleRoutes } from '../schedules/routes.ts';
 import { overrideRoutes } from '../schedules/overrides-routes.ts';
 import { onCallRoutes } from '../oncall/routes.ts';
 import { policyRoutes } from '../escalation/routes.ts';
 import { maintenanceRoutes } from '../maintenance/routes.ts';
-import { createMetrics, type EngineMetrics } from '../metrics/metrics.ts';
+import type { EngineMetrics } from '../metrics/metrics.ts';
 import { orgRoutes } from '../org/routes.ts';
-import { IncidentFeed } from '../stream/feed.ts';
 import { streamRoutes } from '../stream/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { Credentials } from '../auth/credentials.ts';
 import { ApiError } from '../errors/errors.ts';
 import { metricsGuard } from './metrics-access.ts';
+import { createShared, type SharedParts } from './shared.ts';
 
 export interface AppDeps {
   config: KlaxonConfig;
@@ -52,33 +52,32 @@ export interface AppDeps {
   uiRoot?: string;
   /** How often the live feed (`GET /api/v1/stream`) looks for changes, in ms (default 500). */
   feedIntervalMs?: number;
+  /** What outlives a config reload; app/runtime.ts passes the first generation's to each later one. */
+  shared?: SharedParts;
+  /** Sockets shared by the config generations (app/gateway.ts); absent: each instance has its own. */
+  server?: Server;
+  metricsServer?: Server;
+  /** The composition root's own routes (POST /-/reload), given this generation's credentials. */
+  routes?: (app: FastifyInstance, credentials: Credentials) => void;
 }
 
 export interface KlaxonApp {
   app: FastifyInstance;
   queue: IngestQueue;
   metrics: EngineMetrics;
+  /** The listener for GET /metrics alone when `server.metrics.port` is set; `app` closes it. */
+  metricsApp?: FastifyInstance;
+  shared: SharedParts;
 }
 
 export const API_VERSION = '0.1.0';
 
 export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   const { config, store, clock } = deps;
-  const metrics = createMetrics(store.db, { defaultMetrics: deps.processMetrics ?? true });
-  registerAnalyticsGauges(metrics.registry, () => {
-    const now = clock.now().getTime();
-    return computeAnalytics(store.db, config, now - 7 * 86_400_000, now);
-  });
-  const queue = new IngestQueue(store, clock, {
-    reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
-    config,
-  });
-  queue.onCommit((items, results) => {
-    results.forEach((r, i) => {
-      if (r.outcome === 'opened' && r.tier)
-        metrics.incidentsOpened.inc({ tier: r.tier, service: items[i]!.serviceId });
-    });
-  });
+  const shared = deps.shared ?? createShared(deps);
+  const { metrics, feed } = shared;
+  // This generation's requests are applied with this generation's config, even after a reload.
+  const queue = shared.queue.withConfig(config);
   const credentials = new Credentials(
     config,
     new SessionStore(store.db, clock, config.auth.sessionHours * 3_600_000),
@@ -87,8 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   const server = config.server;
   // Read before anything listens: an unreadable server.metrics.tokenFile stops the start.
   const metricsPreHandler = metricsGuard(server.metrics, credentials);
-  const app = await createHttp({
-    logger: deps.logger,
+  const http: HttpOptions = {
+    loggerInstance: shared.logger,
     bodyLimitBytes: server.bodyLimitBytes,
     limits: {
       requestTimeoutMs: Math.round(server.requestTimeoutSeconds * 1000),
@@ -100,8 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     trustedProxies: server.trustedProxies,
     hsts: server.hsts,
     apiVersion: API_VERSION,
-    uiRoot: deps.uiRoot,
-  });
+  };
+  const app = await createHttp({ ...http, uiRoot: deps.uiRoot, server: deps.server });
+  // On a port of its own, a NetworkPolicy can admit scrapers by port (L4 cannot tell paths apart).
+  const metricsApp =
+    server.metrics.port === undefined ? app : await createHttp({ ...http, server: deps.metricsServer });
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async () => {
     try {
@@ -112,10 +114,14 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
     return { status: 'ready' };
   });
   // Not open: it names services and people (server.metrics, app/metrics-access.ts).
-  app.get('/metrics', { schema: { hide: true }, preHandler: metricsPreHandler }, async (_req, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
-  });
+  metricsApp.get(
+    '/metrics',
+    { schema: { hide: true }, preHandler: metricsPreHandler },
+    async (_req, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(body);
+    },
+  );
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   ingestRoutes(app, {
@@ -132,10 +138,6 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   inboundRoutes(app, { config, store, clock, poke: deps.poke });
   analyticsRoutes(app, { config, store, clock, credentials });
   orgRoutes(app, { config, store, clock, credentials });
-  const feed = new IncidentFeed(store.db, {
-    intervalMs: deps.feedIntervalMs,
-    onError: (err) => app.log.warn({ err }, 'live incident feed poll failed'),
-  });
   streamRoutes(app, { config, credentials, feed });
   const directory = deps.directory ?? new OnCallDirectory(config);
   scheduleRoutes(app, { config, store, clock, credentials, directory });
@@ -143,7 +145,10 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   overrideRoutes(app, { config, store, clock, credentials, directory });
   policyRoutes(app, { config, store, clock, credentials, directory });
   maintenanceRoutes(app, { config, store, clock, credentials });
+  deps.routes?.(app, credentials);
 
   app.addHook('onClose', () => queue.drain());
-  return { app, queue, metrics };
+  if (metricsApp === app) return { app, queue: shared.queue, metrics, shared };
+  app.addHook('onClose', () => metricsApp.close());
+  return { app, queue: shared.queue, metrics, metricsApp, shared };
 }

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from './json-schema.ts';
 import { ConfigError, loadConfigFile, parseConfig } from './load.ts';
@@ -40,6 +41,42 @@ describe('config', () => {
     );
     expect(p).toMatchObject({ path: 'apiTokens[0].token', line: 3 });
     expect(p!.message).toContain('MISSING is not set');
+  });
+
+  it('reads secrets from files with ${file:/path}, trailing newlines removed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klaxon-config-file-'));
+    writeFileSync(join(dir, 'admin'), 'admin-token-from-a-file-0001\n');
+    writeFileSync(join(dir, 'host'), 'db.internal');
+    writeFileSync(join(dir, 'empty'), '\n');
+    const base = 'services: [{ id: a, name: A, team: t }]\nteams: [{ id: t, name: T }]\n';
+    const config = parseConfig(
+      `${base}apiTokens: [{ name: x, token: '\${file:${dir}/admin}' }]\nlinks: { grafanaUrl: 'https://\${file:${dir}/host}:\${PORT:-3000}' }\n`,
+      'klaxon.yaml',
+      {},
+    );
+    expect(config.apiTokens[0]!.token).toBe('admin-token-from-a-file-0001');
+    expect(config.links.grafanaUrl).toBe('https://db.internal:3000');
+    // A file's content is not expanded again, and neither is an environment variable's.
+    writeFileSync(join(dir, 'literal'), '${HOME}-0123456789abcdef');
+    expect(
+      parseConfig(`${base}apiTokens: [{ name: x, token: '\${file:${dir}/literal}' }]\n`, 'k.yaml', {})
+        .apiTokens[0]!.token,
+    ).toBe('${HOME}-0123456789abcdef');
+
+    const [missing] = problems(`${base}apiTokens:\n  - { name: x, token: '\${file:${dir}/nope}' }\n`);
+    expect(missing).toMatchObject({ file: 'klaxon.yaml', path: 'apiTokens[0].token', line: 4 });
+    expect(missing!.message).toContain(`cannot read ${dir}/nope`);
+    expect(missing!.message).toContain('no such file');
+    expect(missing!.message).toContain('mount the secret there');
+    const [empty] = problems(`${base}apiTokens: [{ name: x, token: '\${file:${dir}/empty}' }]\n`);
+    expect(empty!.message).toContain('is empty');
+    const [relative] = problems(`${base}apiTokens: [{ name: x, token: '\${file:secrets/admin}' }]\n`);
+    expect(relative!.message).toContain('needs an absolute path');
+    if (process.getuid?.() !== 0) {
+      chmodSync(join(dir, 'admin'), 0o000);
+      const [denied] = problems(`${base}apiTokens: [{ name: x, token: '\${file:${dir}/admin}' }]\n`);
+      expect(denied!.message).toContain('permission denied');
+    }
   });
 
   it('names the file, line, path and fix for each problem', () => {

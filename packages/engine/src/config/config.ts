@@ -1,8 +1,8 @@
 /**
  * The config layer's own slice of the config file: `server`, the engine's public URL, feed signing, where
- * it listens, its request limits and timeouts, the proxies it trusts, HSTS and who may read /metrics. It
- * lives here, not in http/ (which applies it), because config/ sits below http/ and may not import it;
- * domains that need the public URL declare a structural `{ server: { publicUrl?: string } }`.
+ * it listens, its request limits and timeouts, the proxies it trusts, HSTS, and who may read /metrics on
+ * which port. It lives here, not in http/ (which applies it), because config/ sits below http/ and may not
+ * import it; domains that need the public URL declare a structural `{ server: { publicUrl?: string } }`.
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -40,6 +40,15 @@ const metricsSchema = z
       .min(1)
       .optional()
       .describe('A file holding the scrape token (e.g. a mounted Kubernetes Secret); read at start.'),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe(
+        'Serve GET /metrics on this port of the same address, and not on the main port, so a NetworkPolicy or firewall can admit scrapers by port. Default: the main port.',
+      ),
   })
   .refine((m) => !(m.token && m.tokenFile), {
     message: 'set token or tokenFile, not both',
@@ -116,6 +125,19 @@ export const serverSchema = z
         'Strict-Transport-Security: absent, sent on requests that came over HTTPS (directly, or per a trusted proxy); true, always; false, never.',
       ),
     metrics: metricsSchema,
+    shutdownTimeoutSeconds: seconds(3600)
+      .default(25)
+      .describe(
+        'On SIGTERM or SIGINT, in-flight requests, the engine cycle and provider calls get this long to finish; past it the process logs what it abandoned and exits 1. Keep it below Kubernetes’ terminationGracePeriodSeconds (30).',
+      ),
+    shutdownDelaySeconds: z
+      .number()
+      .min(0)
+      .max(300)
+      .default(0)
+      .describe(
+        'On SIGTERM, /readyz answers 503 for this long while requests are still served, so a load balancer (a Kubernetes Service) stops sending before the socket closes; counted in shutdownTimeoutSeconds. 5 is a good value behind a load balancer.',
+      ),
   })
   .superRefine((s, ctx) => {
     if (s.headersTimeoutSeconds > s.requestTimeoutSeconds)
@@ -123,6 +145,12 @@ export const serverSchema = z
         code: 'custom',
         path: ['headersTimeoutSeconds'],
         message: `must be at most requestTimeoutSeconds (${s.requestTimeoutSeconds})`,
+      });
+    if (s.shutdownDelaySeconds >= s.shutdownTimeoutSeconds)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shutdownDelaySeconds'],
+        message: `must be less than shutdownTimeoutSeconds (${s.shutdownTimeoutSeconds})`,
       });
   })
   .default({
@@ -134,6 +162,8 @@ export const serverSchema = z
     maxConnections: 1024,
     trustedProxies: [],
     metrics: { public: false },
+    shutdownTimeoutSeconds: 25,
+    shutdownDelaySeconds: 0,
   });
 
 export type ServerConfig = z.output<typeof serverSchema>;

@@ -1,7 +1,9 @@
 /**
- * Reads a config file: YAML → `${ENV}` expansion → schema validation. Every problem is reported with
- * the file, the line and column, the path inside the document and what to do about it.
+ * Reads a config file: YAML → `${ENV}` and `${file:/path}` expansion → schema validation. Every problem is
+ * reported with the file, the line and column, the path inside the document and what to do about it.
  */
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import {
   ConfigFileError,
   formatPath,
@@ -53,9 +55,33 @@ export function parseConfig(
   return parseYaml(text, file, configSchema, configOptions(env));
 }
 
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+// `${file:/path}`, `${NAME}` or `${NAME:-default}`, in one pass: a value read from the environment or a
+// file is never expanded again.
+const REF = /\$\{(?:file:([^}]*)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)\}/g;
 
-/** Replaces `${VAR}` and `${VAR:-default}` inside every string value. */
+/** The content of a secret file (e.g. a mounted Kubernetes Secret), trailing newlines removed. */
+function readSecretFile(file: string, fail: (message: string) => void): string {
+  if (!isAbsolute(file)) {
+    fail(`\${file:${file}} needs an absolute path, e.g. \${file:/etc/klaxon/secrets/token}`);
+    return '';
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    fail(
+      `cannot read ${file} for \${file:${file}} (${why}); mount the secret there (readable by the engine's user) or fix the path`,
+    );
+    return '';
+  }
+  const value = text.replace(/[\r\n]+$/, '');
+  if (value === '') fail(`${file} (\${file:${file}}) is empty; put the secret in it`);
+  return value;
+}
+
+/** Replaces `${VAR}`, `${VAR:-default}` and `${file:/path}` inside every string value. */
 function expandEnv(
   value: unknown,
   path: PropertyKey[],
@@ -63,13 +89,17 @@ function expandEnv(
   report: ReportProblem,
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
-      const v = env[name];
-      if (v !== undefined && v !== '') return v;
-      if (fallback !== undefined) return fallback;
-      report(path, `environment variable ${name} is not set; export it or write \${${name}:-default}`);
-      return '';
-    });
+    return value.replace(
+      REF,
+      (_m, file: string | undefined, name: string | undefined, fallback: string | undefined) => {
+        if (file !== undefined) return readSecretFile(file, (message) => report(path, message));
+        const v = env[name!];
+        if (v !== undefined && v !== '') return v;
+        if (fallback !== undefined) return fallback;
+        report(path, `environment variable ${name} is not set; export it or write \${${name}:-default}`);
+        return '';
+      },
+    );
   }
   if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, [...path, i], env, report));
   if (value && typeof value === 'object') {

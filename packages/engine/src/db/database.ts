@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
+import { appliedMigrations, assertNotNewer, statusOf, type MigrationStatus } from './version.ts';
 import { createLocker, type Locker } from './locker.ts';
 import type { Database } from './tables.ts';
 
@@ -20,8 +21,13 @@ export interface KlaxonDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly locker: Locker;
-  /** Brings the schema up to date; idempotent. */
+  /**
+   * Brings the schema up to date; idempotent. Throws DatabaseNewerError, changing nothing, when a newer
+   * engine has migrated the database.
+   */
   migrate(): Promise<void>;
+  /** Which migrations have run and which are pending; reads only. */
+  migrationStatus(): Promise<MigrationStatus>;
   close(): Promise<void>;
 }
 
@@ -60,7 +66,11 @@ export function createDatabase(options: DatabaseOptions): KlaxonDatabase {
     db,
     dialect: options.dialect,
     locker: createLocker(options.dialect),
-    migrate: () => migrateToLatest(db as Kysely<unknown>, options.dialect),
+    migrate: async () => {
+      assertNotNewer(statusOf(await appliedMigrations(db as Kysely<unknown>), options.dialect));
+      await migrateToLatest(db as Kysely<unknown>, options.dialect);
+    },
+    migrationStatus: async () => statusOf(await appliedMigrations(db as Kysely<unknown>), options.dialect),
     close: () => db.destroy(),
   };
 }

@@ -377,7 +377,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-/** Brings the schema up to date. Safe to call from several processes at once on PostgreSQL. */
+/** The names of every migration this engine knows, in the order they run. */
+export function migrationNames(dialect: Dialect): string[] {
+  return Object.keys(migrations(dialect)).sort();
+}
+
+/**
+ * Brings the schema up to date. Safe to call from several processes at once on PostgreSQL: Kysely's
+ * Migrator holds a session advisory lock (`pg_advisory_lock`) on one connection while it reads what has
+ * run and runs the rest in one transaction, so replicas starting together migrate once.
+ */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await migrate(db, dialect, (migrator) => migrator.migrateToLatest());
 }

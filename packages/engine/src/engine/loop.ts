@@ -57,6 +57,8 @@ export interface CycleReport {
 
 export class EngineLoop {
   readonly #opts: EngineLoopOptions;
+  #modules: readonly EngineModule[];
+  #intervalMs: number;
   #timer: NodeJS.Timeout | null = null;
   #cycle: Promise<CycleReport> | null = null;
   #stopped = true;
@@ -64,7 +66,23 @@ export class EngineLoop {
   readonly #lastRun = new Map<string, number>();
 
   constructor(opts: EngineLoopOptions) {
-    this.#opts = { ...opts, modules: [...opts.modules] };
+    this.#opts = opts;
+    this.#modules = [...opts.modules];
+    this.#intervalMs = opts.intervalMs;
+  }
+
+  /** The modules the next cycle runs. */
+  get modules(): readonly EngineModule[] {
+    return this.#modules;
+  }
+
+  /**
+   * Replaces the modules (a config reload) and, when given, the interval. A cycle in progress finishes
+   * with the modules it started with; the next one runs only the new list, so a tick never mixes two.
+   */
+  setModules(modules: readonly EngineModule[], intervalMs?: number): void {
+    this.#modules = [...modules];
+    if (intervalMs !== undefined) this.#intervalMs = intervalMs;
   }
 
   /** Runs every module once, now. Concurrent calls share one cycle. */
@@ -99,7 +117,7 @@ export class EngineLoop {
     const loop = async () => {
       if (this.#stopped) return;
       await this.runOnce();
-      if (!this.#stopped) this.#timer = setTimeout(() => void loop(), this.#opts.intervalMs);
+      if (!this.#stopped) this.#timer = setTimeout(() => void loop(), this.#intervalMs);
     };
     void loop();
   }
@@ -113,7 +131,9 @@ export class EngineLoop {
   }
 
   async #runCycle(): Promise<CycleReport> {
-    const { store, clock, modules, onError } = this.#opts;
+    const { store, clock, onError } = this.#opts;
+    // Read once: a setModules during this cycle applies from the next one.
+    const modules = this.#modules;
     const report: CycleReport = { ran: [], skipped: [], failed: [] };
     for (const module of modules) {
       const started = clock.now().getTime();

@@ -90,6 +90,10 @@ export const ERROR_CODES = {
     status: 502,
     hint: 'Visiting the SubscribeURL failed; SNS resends the confirmation, or confirm it by hand (docs/aws.md).',
   },
+  config_invalid: {
+    status: 400,
+    hint: 'The config file was not reloaded: it has problems (each in details, with file:line:column). The running config is unchanged; fix the file and reload again.',
+  },
   not_found: { status: 404, hint: 'No such resource.' },
   route_not_found: { status: 404, hint: 'No such endpoint. See /api/v1/openapi.json for the API.' },
   method_not_allowed: { status: 405, hint: 'This endpoint does not take that HTTP method.' },

@@ -9,7 +9,10 @@ import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { createServer, type Server } from 'node:http';
+import { pino, type DestinationStream } from 'pino';
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
   type FastifyRequest,
@@ -34,6 +37,13 @@ export interface HttpLimits {
 
 export interface HttpOptions {
   logger?: FastifyServerOptions['logger'];
+  /** One logger for several instances (config generations); takes the place of `logger`. */
+  loggerInstance?: FastifyBaseLogger | undefined;
+  /**
+   * A socket shared by several instances (one per config generation, see app/gateway.ts): the instance
+   * never listens on it or closes it, and the server's own limits (createNodeServer) apply, not `limits`.
+   */
+  server?: Server | undefined;
   bodyLimitBytes: number;
   limits: HttpLimits;
   /** Proxies whose X-Forwarded-For/-Proto are believed (addresses, CIDR ranges); empty: none. */
@@ -93,10 +103,43 @@ function loggerOptions(logger: HttpOptions['logger']): FastifyServerOptions['log
   return { ...base, serializers: { ...base.serializers, req: requestLogValue } };
 }
 
+/** A logger as Fastify makes it from `logger`, with the same redacting request serializer; none when off. */
+export function createLogger(logger: HttpOptions['logger']): FastifyBaseLogger | undefined {
+  const options = loggerOptions(logger);
+  if (!options) return undefined;
+  const { stream, file, ...rest } = options as Exclude<typeof options, boolean | undefined> & {
+    stream?: DestinationStream;
+    file?: string;
+  };
+  return pino({ level: 'info', ...rest }, stream ?? (file ? pino.destination(file) : undefined));
+}
+
+/** Node's server Fastify creates for `limits`, for a socket shared by several instances. */
+export function createNodeServer(l: HttpLimits): Server {
+  const server = createServer({
+    requestTimeout: l.requestTimeoutMs,
+    headersTimeout: l.headersTimeoutMs,
+    // Node checks both timeouts on this interval (default 30 s): a quarter of the shorter one.
+    connectionsCheckingInterval: Math.max(
+      100,
+      Math.min(30_000, Math.floor(Math.min(l.headersTimeoutMs, l.requestTimeoutMs) / 4)),
+    ),
+  });
+  server.keepAliveTimeout = l.keepAliveTimeoutMs;
+  server.setTimeout(l.idleTimeoutMs);
+  // Connections beyond the cap are closed by Node as they arrive; the earlier ones go on being served.
+  server.maxConnections = l.maxConnections;
+  return server;
+}
+
 export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
   const l = opts.limits;
+  const shared = opts.server;
   const app = Fastify({
-    logger: loggerOptions(opts.logger),
+    ...(opts.loggerInstance
+      ? { loggerInstance: opts.loggerInstance }
+      : { logger: loggerOptions(opts.logger) }),
+    ...(shared ? { serverFactory: () => shared } : {}),
     bodyLimit: opts.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -117,7 +160,7 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
     },
   });
   // Connections beyond the cap are closed by Node as they arrive; the earlier ones go on being served.
-  app.server.maxConnections = l.maxConnections;
+  if (!shared) app.server.maxConnections = l.maxConnections;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(cookie);

@@ -1,7 +1,9 @@
 /**
  * Group commit for ingest. Requests that arrive while a transaction is being written wait for the next
  * one, so under load many alerts share one durable commit (one fsync on SQLite, one round of statements
- * on PostgreSQL). A request is answered only after the commit that holds its alerts.
+ * on PostgreSQL). A request is answered only after the commit that holds its alerts. Across a config
+ * reload each request is applied with the config it was submitted under (`withConfig`), and a batch never
+ * mixes two configs.
  */
 import { storableAlert, type IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -11,8 +13,23 @@ import { applyWithHeartbeats, type HeartbeatMatch } from '../heartbeat/store.ts'
 import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
 import { applyOptions } from '../incidents/options.ts';
 
+/** What a batch is applied with; one object per config, so a batch never mixes two configs. */
+interface Settings {
+  reopenWindowMs: number;
+  config: HeartbeatApplyConfig | undefined;
+  heartbeat: HeartbeatMatch | undefined;
+}
+
+function settingsFor(reopenWindowMs: number, config: HeartbeatApplyConfig | undefined): Settings {
+  const hb = config?.heartbeat;
+  const heartbeat =
+    hb && config ? { alertname: hb.alertname, integrations: heartbeatIntegrations(hb, config) } : undefined;
+  return { reopenWindowMs, config, heartbeat };
+}
+
 interface Pending {
   items: IngestItem[];
+  settings: Settings;
   resolve: (results: ApplyResult[]) => void;
   reject: (err: unknown) => void;
 }
@@ -32,41 +49,64 @@ const TRANSIENT_PG_CODES = new Set(['40001', '40P01', '23505']);
 export class IngestQueue {
   readonly #store: KlaxonDatabase;
   readonly #clock: Clock;
-  readonly #opts: IngestQueueOptions & { maxBatch: number };
+  readonly #maxBatch: number;
   readonly #listeners: CommitListener[] = [];
-  readonly #heartbeat: HeartbeatMatch | undefined;
+  /** The queue that batches and commits: this one, or the one `withConfig` was called on. */
+  #root: IngestQueue = this;
+  #settings: Settings;
   #pending: Pending[] = [];
   #running: Promise<void> | null = null;
 
   constructor(store: KlaxonDatabase, clock: Clock, opts: IngestQueueOptions) {
     this.#store = store;
     this.#clock = clock;
-    this.#opts = { maxBatch: 1000, ...opts };
-    const hb = opts.config?.heartbeat;
-    this.#heartbeat =
-      hb && opts.config
-        ? { alertname: hb.alertname, integrations: heartbeatIntegrations(hb, opts.config) }
-        : undefined;
+    this.#maxBatch = opts.maxBatch ?? 1000;
+    this.#settings = settingsFor(opts.reopenWindowMs, opts.config);
+  }
+
+  /**
+   * Applies `config` to what is submitted from now on (a config reload); a batch already submitted keeps
+   * the config it was submitted with.
+   */
+  setConfig(config: HeartbeatApplyConfig): void {
+    this.#settings = settingsFor(config.incidents.reopenWindowMinutes * 60_000, config);
+  }
+
+  /**
+   * A queue for one config generation's routes: it shares this queue's batches, commits and listeners,
+   * and applies `config` to what is submitted through it, so a request is applied with the config it
+   * was authenticated and validated with even when a reload lands while it waits.
+   */
+  withConfig(config: HeartbeatApplyConfig): IngestQueue {
+    const view = new IngestQueue(this.#store, this.#clock, {
+      reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
+      config,
+      maxBatch: this.#maxBatch,
+    });
+    view.#root = this.#root;
+    return view;
   }
 
   /** Durably applies `items`; resolves after the commit, with one result per item. */
   submit(raw: IngestItem[]): Promise<ApplyResult[]> {
     if (raw.length === 0) return Promise.resolve([]);
     const items = raw.map((item) => ({ ...item, alert: storableAlert(item.alert) }));
+    const root = this.#root;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ items, resolve, reject });
-      this.#running ??= this.#run();
+      root.#pending.push({ items, settings: this.#settings, resolve, reject });
+      root.#running ??= root.#run();
     });
   }
 
   /** Called after each commit with what it applied. */
   onCommit(listener: CommitListener): void {
-    this.#listeners.push(listener);
+    this.#root.#listeners.push(listener);
   }
 
   /** Resolves once everything submitted so far is committed or failed. */
   async drain(): Promise<void> {
-    while (this.#running) await this.#running;
+    const root = this.#root;
+    while (root.#running) await root.#running;
   }
 
   async #run(): Promise<void> {
@@ -93,7 +133,8 @@ export class IngestQueue {
     let count = 0;
     while (this.#pending.length > 0) {
       const next = this.#pending[0]!;
-      if (batch.length > 0 && count + next.items.length > this.#opts.maxBatch) break;
+      if (batch.length > 0 && count + next.items.length > this.#maxBatch) break;
+      if (batch.length > 0 && next.settings !== batch[0]!.settings) break;
       batch.push(this.#pending.shift()!);
       count += next.items.length;
     }
@@ -102,21 +143,17 @@ export class IngestQueue {
 
   async #commit(batch: Pending[]): Promise<void> {
     const items = batch.flatMap((p) => p.items);
+    const { config, reopenWindowMs, heartbeat } = batch[0]!.settings;
     const results = await this.#withRetry(() =>
       this.#store.db.transaction().execute(async (trx) => {
         const now = this.#clock.now().getTime();
-        const config = this.#opts.config;
-        if (!config)
-          return applyBatch(trx, this.#store.locker, items, {
-            now,
-            reopenWindowMs: this.#opts.reopenWindowMs,
-          });
+        if (!config) return applyBatch(trx, this.#store.locker, items, { now, reopenWindowMs });
         return applyWithHeartbeats(
           trx,
           this.#store.locker,
           items,
           await applyOptions(trx, config, now),
-          this.#heartbeat,
+          heartbeat,
         );
       }),
     );

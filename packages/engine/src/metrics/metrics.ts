@@ -15,6 +15,11 @@ export interface EngineMetrics {
   readonly incidentsOpened: Counter<'tier' | 'service'>;
   readonly notifications: Counter<'channel' | 'outcome'>;
   readonly notificationLatency: Histogram<'channel'>;
+  /** 1 when the last config (re)load was applied, 0 when it was refused (the old config still runs). */
+  readonly configReloadSuccessful: Gauge;
+  /** When the running config was last loaded, Unix seconds. */
+  readonly configReloadTimestamp: Gauge;
+  readonly configReloads: Counter<'result'>;
 }
 
 export interface MetricsOptions {
@@ -79,6 +84,22 @@ export function createMetrics(db: Kysely<Database>, opts: MetricsOptions = {}): 
       name: 'klaxon_incidents_opened_total',
       help: 'Incidents opened, by tier and service.',
       labelNames: ['tier', 'service'] as const,
+      registers: [registry],
+    }),
+    configReloadSuccessful: new Gauge({
+      name: 'klaxon_config_last_reload_successful',
+      help: 'Whether the last config reload was applied (1) or refused, keeping the running config (0).',
+      registers: [registry],
+    }),
+    configReloadTimestamp: new Gauge({
+      name: 'klaxon_config_last_reload_success_timestamp_seconds',
+      help: 'When the running config was loaded (at start or by the last successful reload), Unix seconds.',
+      registers: [registry],
+    }),
+    configReloads: new Counter({
+      name: 'klaxon_config_reloads_total',
+      help: 'Config reloads (SIGHUP, POST /-/reload, a watched file change), by result (success, failure).',
+      labelNames: ['result'] as const,
       registers: [registry],
     }),
   };
