@@ -46,8 +46,18 @@ export {
   kubePrometheusStackValues,
   SCRAPE_TARGETS,
   DEFAULT_DEPLOY,
+  environmentServiceMonitors,
   type DeployOptions,
 } from './compile/deploy.ts';
+export {
+  ENVIRONMENTS,
+  ENVIRONMENT_NAMES,
+  environmentNamed,
+  environmentValues,
+  UnknownEnvironmentError,
+  type Environment,
+  type EnvironmentName,
+} from './compile/environments.ts';
 export {
   promtoolCheckRules,
   amtoolCheckConfig,

@@ -5,6 +5,7 @@
  * log-based alerts, and a values.yaml that wires it together. Plain objects; the writer makes YAML.
  */
 import type { AlertmanagerConfig } from './alertmanager.ts';
+import { environmentValues, mergeValues, type Environment } from './environments.ts';
 
 export interface DeployOptions {
   namespace: string;
@@ -252,9 +253,15 @@ export function lokiRules(runbookBaseUrl: string): { groups: { name: string; rul
   };
 }
 
-/** kube-prometheus-stack values that pick up everything above and run the generated Alertmanager config. */
-export function kubePrometheusStackValues(am: AlertmanagerConfig): Record<string, unknown> {
-  return {
+/**
+ * kube-prometheus-stack values that pick up everything above and run the generated Alertmanager config;
+ * with an environment (environments.ts), its retention, storage, replicas and external labels too.
+ */
+export function kubePrometheusStackValues(
+  am: AlertmanagerConfig,
+  env?: Environment,
+): Record<string, unknown> {
+  const values = {
     prometheus: {
       prometheusSpec: {
         ruleSelectorNilUsesHelmValues: false,
@@ -285,4 +292,13 @@ export function kubePrometheusStackValues(am: AlertmanagerConfig): Record<string
     },
     defaultRules: { create: true },
   };
+  return env ? mergeValues(values, environmentValues(env)) : values;
+}
+
+/**
+ * The ServiceMonitors for an environment of deploy/kubernetes: all but the engine's, which the engine's
+ * manifests bring themselves (on its own metrics port), so that it is not scraped twice.
+ */
+export function environmentServiceMonitors(o: DeployOptions): Record<string, unknown>[] {
+  return serviceMonitors(o).filter((m) => (m.metadata as { name: string }).name !== ENGINE_JOB);
 }

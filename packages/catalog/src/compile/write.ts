@@ -12,12 +12,14 @@ import {
   blackboxConfig,
   blackboxProbe,
   DEFAULT_DEPLOY,
+  environmentServiceMonitors,
   kubePrometheusStackValues,
   lokiRules,
   serviceMonitors,
   yaceConfig,
   type DeployOptions,
 } from './deploy.ts';
+import type { Environment } from './environments.ts';
 import {
   dashboardConfigMaps,
   dashboardProvisioning,
@@ -37,6 +39,8 @@ export interface BuildOptions {
   grafanaUrl?: string;
   deploy?: Partial<DeployOptions>;
   grafana?: Partial<GrafanaOptions>;
+  /** An environment of deploy/kubernetes (`klaxon build --env`): its kube-prometheus-stack overrides. */
+  environment?: Environment;
 }
 
 export interface BuildResult {
@@ -113,7 +117,7 @@ export function writeCatalog(
   writeFileSync(
     join(outDir, 'kubernetes', 'servicemonitors.yml'),
     GENERATED_HEADER +
-      serviceMonitors(deploy)
+      (opts.environment ? environmentServiceMonitors(deploy) : serviceMonitors(deploy))
         .map((m) => stringify(m))
         .join('---\n'),
   );
@@ -149,7 +153,7 @@ export function writeCatalog(
   );
   writeFileSync(
     join(outDir, 'helm', 'kube-prometheus-stack.values.yaml'),
-    yaml(kubePrometheusStackValues(am)),
+    yaml(kubePrometheusStackValues(am, opts.environment)),
   );
   return {
     outDir,

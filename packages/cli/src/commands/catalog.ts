@@ -16,6 +16,8 @@ import {
   compileAlertmanager,
   CONTRACT_METRICS,
   DECLARED_METRICS,
+  ENVIRONMENT_NAMES,
+  environmentNamed,
   loadCatalog,
   logqlErrors,
   lokiRules,
@@ -24,6 +26,7 @@ import {
   writeCatalog,
   type BuildResult,
   type Catalog,
+  type Environment,
   type ToolRun,
 } from '@klaxon/catalog';
 import { ConfigError, loadConfigFile, type KlaxonConfig } from '@klaxon/engine';
@@ -37,6 +40,7 @@ interface CatalogOpts {
   grafanaUrl?: string;
   tests?: string;
   engineConfig?: string;
+  env?: string;
   json?: boolean;
 }
 
@@ -61,6 +65,12 @@ async function build(
 ): Promise<{ catalog: Catalog; result: BuildResult }> {
   if (o.target !== 'klaxon' && o.target !== 'pagerduty')
     throw new CliError(`--target must be klaxon or pagerduty, not "${String(o.target)}"`);
+  let environment: Environment | undefined;
+  try {
+    environment = o.env === undefined ? undefined : environmentNamed(o.env);
+  } catch (err) {
+    throw new CliError(`--env: ${(err as Error).message}`);
+  }
   const file = o.catalog ?? (existsSync(DEFAULT_CATALOG) ? DEFAULT_CATALOG : undefined);
   log(`catalog: seed${file ? ` + ${file}` : ''}`);
   let catalog: Catalog;
@@ -72,9 +82,10 @@ async function build(
   const result = writeCatalog(catalog, resolve(o.out), {
     alertmanager: { target: o.target, klaxonUrl: o.klaxonUrl },
     grafanaUrl: o.grafanaUrl,
+    environment,
   });
   log(
-    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, ${result.dashboards} dashboards, alertmanager.yml (${o.target}) into ${o.out}`,
+    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, ${result.dashboards} dashboards, alertmanager.yml (${o.target})${environment ? `, kube-prometheus-stack values for ${environment.name}` : ''} into ${o.out}`,
   );
   return { catalog, result };
 }
@@ -94,18 +105,24 @@ export function registerCatalogCommands(program: Command): void {
       .description(
         'Compile the alert catalog: Prometheus rules, PrometheusRule CRDs, alertmanager.yml, Grafana dashboards and provisioning, runbooks and promtool tests.',
       ),
-  ).action(async (o: CatalogOpts) => {
-    const { result } = await build(o, progress(o));
-    if (o.json)
-      printJson({
-        out: result.outDir,
-        alertingRules: result.alertingRules,
-        recordingRules: result.recordingRules,
-        testGroups: result.tests,
-        dashboards: result.dashboards,
-        files: [...result.ruleFiles, result.alertmanagerFile, ...result.testFiles],
-      });
-  });
+  )
+    .option(
+      '--env <name>',
+      `an environment of deploy/kubernetes (${ENVIRONMENT_NAMES.join(', ')}): its Prometheus retention, storage and replicas, Alertmanager replicas and external labels in helm/kube-prometheus-stack.values.yaml, and no engine ServiceMonitor (the engine's manifests bring it)`,
+    )
+    .action(async (o: CatalogOpts) => {
+      const { result } = await build(o, progress(o));
+      if (o.json)
+        printJson({
+          out: result.outDir,
+          alertingRules: result.alertingRules,
+          recordingRules: result.recordingRules,
+          testGroups: result.tests,
+          dashboards: result.dashboards,
+          files: [...result.ruleFiles, result.alertmanagerFile, ...result.testFiles],
+          ...(o.env === undefined ? {} : { environment: o.env }),
+        });
+    });
 
   withCatalogOptions(
     program

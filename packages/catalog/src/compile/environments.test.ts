@@ -1,0 +1,111 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { seedCatalog } from '../seed/index.ts';
+import { compileAlertmanager } from './alertmanager.ts';
+import { kubePrometheusStackValues } from './deploy.ts';
+import {
+  ENVIRONMENT_NAMES,
+  ENVIRONMENTS,
+  environmentNamed,
+  UnknownEnvironmentError,
+  type Environment,
+} from './environments.ts';
+import { writeCatalog } from './write.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+
+interface Values {
+  prometheus: {
+    prometheusSpec: Record<string, unknown> & {
+      storageSpec?: { volumeClaimTemplate: { spec: { resources: { requests: { storage: string } } } } };
+    };
+  };
+  alertmanager: { config: unknown; alertmanagerSpec: Record<string, unknown> };
+}
+
+const bytes = (q: string) => {
+  const m = /^(\d+(?:\.\d+)?)(GB|Gi|MB|Mi)$/.exec(q);
+  if (!m) throw new Error(`unexpected quantity ${q}`);
+  const unit = { GB: 1e9, MB: 1e6, Gi: 2 ** 30, Mi: 2 ** 20 }[m[2] as 'GB'];
+  return Number(m[1]) * unit;
+};
+
+describe('deployment environments', () => {
+  const am = compileAlertmanager(seedCatalog(), { target: 'klaxon' });
+
+  it('gives prod its retention, replicas and external labels in the kube-prometheus-stack values', () => {
+    const values = kubePrometheusStackValues(am, environmentNamed('prod')) as unknown as Values;
+    expect(values.prometheus.prometheusSpec).toMatchObject({
+      retention: '30d',
+      retentionSize: '170GB',
+      replicas: 2,
+      externalLabels: { cluster: 'klaxon-prod', environment: 'prod' },
+      // The environment-neutral settings stay.
+      ruleSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'klaxon' } },
+      evaluationInterval: '30s',
+    });
+    expect(values.prometheus.prometheusSpec.storageSpec!.volumeClaimTemplate.spec.resources.requests).toEqual(
+      {
+        storage: '200Gi',
+      },
+    );
+    expect(values.alertmanager.alertmanagerSpec).toEqual({
+      secrets: ['klaxon-alertmanager-secrets'],
+      replicas: 3,
+    });
+    expect(values.alertmanager.config).toBe(am);
+    const dev = kubePrometheusStackValues(am, ENVIRONMENTS.dev) as unknown as Values;
+    expect(dev.prometheus.prometheusSpec).toMatchObject({ retention: '2d', replicas: 1 });
+  });
+
+  it('leaves the values environment-neutral without an environment', () => {
+    const values = kubePrometheusStackValues(am) as unknown as Values;
+    expect(values.prometheus.prometheusSpec.retention).toBe('15d');
+    for (const key of ['retentionSize', 'replicas', 'externalLabels', 'storageSpec'])
+      expect(values.prometheus.prometheusSpec, key).not.toHaveProperty(key);
+    expect(values.alertmanager.alertmanagerSpec).toEqual({ secrets: ['klaxon-alertmanager-secrets'] });
+  });
+
+  it('keeps each environment’s retentionSize below its volume, and the list in step with the overlays', () => {
+    for (const env of Object.values(ENVIRONMENTS) as Environment[]) {
+      expect(bytes(env.prometheus.retentionSize), env.name).toBeLessThan(bytes(env.prometheus.storage));
+      expect(env.prometheus.replicas).toBeGreaterThanOrEqual(1);
+    }
+    expect(ENVIRONMENTS.prod.alertmanager.replicas % 2, 'an odd Alertmanager cluster').toBe(1);
+    expect(readdirSync(join(ROOT, 'deploy/kubernetes/overlays')).sort()).toEqual(
+      [...ENVIRONMENT_NAMES].sort(),
+    );
+  });
+
+  it('refuses an unknown environment, listing the known ones', () => {
+    expect(() => environmentNamed('qa')).toThrow(UnknownEnvironmentError);
+    expect(() => environmentNamed('qa')).toThrow('unknown environment "qa": use one of dev, staging, prod');
+    expect(() => environmentNamed('toString')).toThrow(UnknownEnvironmentError);
+  });
+
+  it('writes the environment’s values, and leaves the engine’s ServiceMonitor to deploy/kubernetes', () => {
+    const monitors = (dir: string) =>
+      parseAllDocuments(readFileSync(join(dir, 'kubernetes/servicemonitors.yml'), 'utf8')).map(
+        (d) => (d.toJS() as { metadata: { name: string } }).metadata.name,
+      );
+    const values = (dir: string) =>
+      parse(readFileSync(join(dir, 'helm/kube-prometheus-stack.values.yaml'), 'utf8')) as Values;
+
+    const neutral = mkdtempSync(join(tmpdir(), 'klaxon-env-'));
+    writeCatalog(seedCatalog(), neutral);
+    expect(monitors(neutral)).toContain('klaxon');
+    expect(values(neutral).prometheus.prometheusSpec).not.toHaveProperty('externalLabels');
+
+    const prod = mkdtempSync(join(tmpdir(), 'klaxon-env-'));
+    writeCatalog(seedCatalog(), prod, { alertmanager: { target: 'klaxon' }, environment: ENVIRONMENTS.prod });
+    expect(monitors(prod)).not.toContain('klaxon');
+    expect(monitors(prod)).toEqual(monitors(neutral).filter((m) => m !== 'klaxon'));
+    expect(values(prod).prometheus.prometheusSpec).toMatchObject({
+      retention: '30d',
+      externalLabels: { cluster: 'klaxon-prod', environment: 'prod' },
+    });
+  });
+});
