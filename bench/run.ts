@@ -11,6 +11,8 @@ import { benchNotify, notifyMarkdown } from './notify.ts';
 import { benchSdk, sdkMarkdown } from './sdk.ts';
 import { benchTimers, timersMarkdown } from './timers.ts';
 import { benchFuzz, fuzzMarkdown } from './fuzz.ts';
+import { benchSizing, sizingMarkdown } from './sizing.ts';
+import { benchStartup, startupMarkdown } from './startup.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -50,6 +52,16 @@ const SUITES: Suite[] = [
     id: 'fuzz',
     title: 'Fuzzing the ingest endpoints: hostile requests, no 5xx (issue 15)',
     run: async (log) => fuzzMarkdown(await benchFuzz(log)),
+  },
+  {
+    id: 'sizing',
+    title: 'Sizing: memory and CPU per 1,000 open incidents and per 100 alerts/s (issue 16)',
+    run: async (log) => sizingMarkdown(await benchSizing(log)),
+  },
+  {
+    id: 'startup',
+    title: 'Start-up and memory of `klaxon serve`: tsx over the sources, then the built package (issue 16)',
+    run: async (log) => startupMarkdown(await benchStartup(log)),
   },
 ];
 

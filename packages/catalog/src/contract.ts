@@ -97,6 +97,8 @@ export const DECLARED_METRICS: readonly string[] = [
   'alertmanager_notifications_total',
   'alertmanager_notifications_failed_total',
   'klaxon_ingest_rejected_total',
+  // The engine's own: 0 while it runs an older config because the last reload found the file invalid.
+  'klaxon_config_last_reload_successful',
   // The Redshift query exporter's info series: the start of each long query's text, for the alert body.
   'redshift_running_query_info',
 ];

@@ -142,5 +142,33 @@ export function metaAlerts(s: Selectors): AlertDefinition[] {
         mitigation: ['Fix the sender\u2019s integration key or payload.'],
       },
     },
+    {
+      ...base,
+      name: 'KlaxonConfigReloadFailed',
+      summary: 'Klaxon on {{ $labels.instance }} runs an older config: the last reload failed',
+      description:
+        'The config file changed but is invalid, so this engine keeps the previous schedules, policies, users and tokens.',
+      expr: `min by (instance) (klaxon_config_last_reload_successful{${s.klaxon}})`,
+      thresholds: [{ tier: 'T2', op: '<', value: 1, for: '10m' }],
+      testValues: { firing: 0, quiet: 1 },
+      outputLabels: { instance: 'klaxon-0:8080' },
+      input: (v) =>
+        input(
+          gauge(
+            `klaxon_config_last_reload_successful{${selectorLabels(s.klaxon)},instance="klaxon-0:8080"}`,
+            v,
+          ),
+        ),
+      metrics: ['klaxon_config_last_reload_successful'],
+      runbook: {
+        meaning: 'A reload (SIGHUP, POST /-/reload or a watched file change) found an invalid config file.',
+        impact:
+          'Changes to who is on call, escalation policies or tokens have not taken effect; people may be paged by the old rota.',
+        diagnosis: [
+          'The engine logged each problem as file:line:col with the fix; `klaxon check-config <file>` shows the same.',
+        ],
+        mitigation: ['Fix the file (or revert the ConfigMap change) and reload again.'],
+      },
+    },
   ];
 }
