@@ -105,6 +105,8 @@ function containerEngineProblem(): { engine: string; problem: string | null } {
 }
 
 const runtime = containerEngineProblem();
+// Not a silent skip: the reason is printed with the run's output, not only in the test's name.
+if (runtime.problem) console.warn(`container image not built or run here: ${runtime.problem}`);
 
 describe('the container image', () => {
   it.skipIf(runtime.problem !== null)(
