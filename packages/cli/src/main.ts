@@ -10,6 +10,7 @@ import { registerProbe } from './commands/probe.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerBackup } from './commands/backup.ts';
+import { registerImport } from './commands/import.ts';
 import { reportFailure } from './output.ts';
 
 const program = new Command('klaxon')
@@ -27,6 +28,7 @@ registerDemo(program);
 registerProbe(program);
 registerExporters(program);
 registerHashPassword(program);
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -76,3 +76,19 @@ export {
   type FuzzOptions,
   type FuzzRequest,
 } from './fuzz.ts';
+export {
+  startFakeOnCall,
+  ONCALL_FIXTURE_NOW,
+  ONCALL_TOKEN,
+  type FakeOnCall,
+  type FakeOnCallOptions,
+} from './fake-oncall.ts';
+export {
+  PD_ACCOUNT,
+  renderPagerDutySchedule,
+  startFakePagerDuty,
+  type FakePagerDuty,
+  type FakePagerDutyOptions,
+  type PdAccount,
+  type RenderedEntry,
+} from './fake-pagerduty.ts';
