@@ -3,29 +3,14 @@
  * urgency) and teams. OnCall's public API does not expose phone numbers or mobile-app devices, so
  * SMS, phone-call and app rules cannot be imported: each is reported with what to add by hand.
  */
+import type { TeamOut, UserOut as SharedUserOut } from '../out.ts';
 import type { ImportReport } from '../report.ts';
 import type { IdMaker } from './ids.ts';
 import { readRule, readTeam, readUser, type OcRule, type OcUser } from './types.ts';
 
 type Channel = 'email' | 'slack';
-interface Rule {
-  type: Channel;
-  delayMinutes: number;
-}
-export interface UserOut {
-  id: string;
-  name: string;
-  email?: string;
-  timezone: string;
-  role: 'admin' | 'responder' | 'viewer';
-  contactMethods: { type: Channel; address: string }[];
-  notificationRules: { high: Rule[]; low: Rule[] };
-}
-export interface TeamOut {
-  id: string;
-  name: string;
-  members: string[];
-}
+export type UserOut = SharedUserOut<Channel>;
+export type { TeamOut };
 
 const ROLES: Record<string, UserOut['role']> = { admin: 'admin', editor: 'responder', viewer: 'viewer' };
 const CHANNELS: Record<string, Channel> = { notify_by_email: 'email', notify_by_slack: 'slack' };

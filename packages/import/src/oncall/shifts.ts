@@ -6,12 +6,11 @@
  * covers whole periods, or covers daily (or, with `interval` 1, weekly) windows Klaxon restrictions
  * express; anything else is imported with the closest layer and a note saying what differs.
  */
+import { WEEKDAYS, type Weekday } from '@klaxon/engine';
 import { DateTime } from 'luxon';
 import type { OcShift } from './types.ts';
 
 const ICAL_DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-type Weekday = (typeof WEEKDAYS)[number];
 const TYPES = { hourly: ['hourly', 3600], daily: ['daily', 86_400], weekly: ['weekly', 604_800] } as const;
 const DAY = 86_400;
 

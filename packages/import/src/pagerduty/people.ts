@@ -4,6 +4,7 @@
  * `notificationRules.low` (T2). Klaxon's rule names a channel, not one address: a rule is sent to the
  * person's first contact method of that channel.
  */
+import type { TeamOut, UserOut as SharedUserOut } from '../out.ts';
 import type { ImportReport } from '../report.ts';
 import { IdAllocator, int, isObj, list, obj, optStr, reason, str, type Obj } from './wire.ts';
 
@@ -14,25 +15,8 @@ export interface Mapped<T> {
 }
 
 type Channel = 'voice' | 'sms' | 'email' | 'push';
-interface Rule {
-  type: Channel;
-  delayMinutes: number;
-}
-export interface UserOut {
-  id: string;
-  name: string;
-  email?: string;
-  timezone: string;
-  role: 'viewer' | 'responder' | 'admin';
-  contactMethods: { type: Channel; address: string; label?: string }[];
-  notificationRules: { high: Rule[]; low: Rule[] };
-}
-export interface TeamOut {
-  id: string;
-  name: string;
-  members: string[];
-  lead?: string;
-}
+export type UserOut = SharedUserOut<Channel>;
+export type { TeamOut };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -6,20 +6,9 @@
  * the anchor is the PagerDuty handoff at or before the layer's start, with the users rotated so the same
  * person holds each turn. Every candidate is checked by computing Klaxon's anchor with the engine itself.
  */
-import { toScheduleSpec } from '@klaxon/engine';
+import { toScheduleSpec, WEEKDAYS, type Weekday } from '@klaxon/engine';
 import { DateTime } from 'luxon';
 import { MalformedError, int, isObj, str, type Obj } from './wire.ts';
-
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-type Weekday = (typeof WEEKDAYS)[number];
 
 export interface RotationOut {
   type: 'hourly' | 'daily' | 'weekly';
