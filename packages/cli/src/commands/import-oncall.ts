@@ -3,7 +3,7 @@
  * Exit codes: 0 written, 1 error (nothing written), 3 the proof found differences (nothing written
  * unless --allow-differences).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   OnCallApiError,
   runOnCallImport,
@@ -86,9 +86,13 @@ export function registerImportOnCall(group: Command): void {
     .description(
       'Import people, schedules, escalation chains and integrations from Grafana OnCall, and prove the schedules',
     )
-    .requiredOption(
-      '--token <token>',
-      'OnCall API key (or a Grafana service account token with --grafana-url)',
+    .addOption(
+      new Option(
+        '--token <token>',
+        'OnCall API key (or a Grafana service account token with --grafana-url); better from $ONCALL_TOKEN, out of ps',
+      )
+        .env('ONCALL_TOKEN')
+        .makeOptionMandatory(),
     )
     .requiredOption(
       '--api-url <url>',

@@ -4,7 +4,7 @@
  * against PagerDuty's own rendering. Exit codes: 0 written, 1 error (nothing written), 3 the proof found
  * differences (nothing written unless --allow-differences).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   emitConfig,
   ImportSourceError,
@@ -145,7 +145,14 @@ export function registerImport(program: Command): void {
     .description(
       'Import from PagerDuty (REST API v2) and prove every schedule against PagerDuty’s own rendering',
     )
-    .requiredOption('--token <token>', 'PagerDuty REST API key (read-only is enough)')
+    .addOption(
+      new Option(
+        '--token <token>',
+        'PagerDuty REST API key (read-only is enough); better from $PD_TOKEN, out of ps',
+      )
+        .env('PD_TOKEN')
+        .makeOptionMandatory(),
+    )
     .option(
       '--api-url <url>',
       'PagerDuty API URL (EU: https://api.eu.pagerduty.com)',
