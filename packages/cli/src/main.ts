@@ -11,6 +11,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerImport } from './commands/import.ts';
+import { registerBacktest } from './commands/backtest.ts';
 import { reportFailure } from './output.ts';
 
 const program = new Command('klaxon')
@@ -29,6 +30,7 @@ registerProbe(program);
 registerExporters(program);
 registerHashPassword(program);
 registerImport(program);
+registerBacktest(program);
 
 try {
   await program.parseAsync(process.argv);

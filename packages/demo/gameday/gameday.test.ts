@@ -26,6 +26,7 @@ import {
   type History,
   type ScenarioResult,
 } from '../src/index.ts';
+import { checkFaithful } from './faithful.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WORK = join(ROOT, '.tmp', 'gameday');
@@ -196,6 +197,18 @@ describe.skipIf(!present)('game days', () => {
         }
         expect(evaluated).toBeGreaterThan(50);
         expect(fired, `rules that would have fired on a quiet week:\n${fired.join('\n')}`).toEqual([]);
+      } finally {
+        await stack.stop();
+      }
+    },
+  );
+
+  it.concurrent(
+    'a backtest of two minutes of faults and blips equals what Prometheus (ALERTS) and the engine did',
+    async () => {
+      const stack = await startStack({ workDir: join(WORK, 'backtest'), configFile: CONFIG, history });
+      try {
+        await checkFaithful(stack, now);
       } finally {
         await stack.stop();
       }

@@ -34,7 +34,10 @@ export {
   killAll,
   freePort,
   waitFor,
+  sleep,
   BINARIES,
 } from './processes.ts';
-export { backfill, type BackfillOptions } from './backfill.ts';
+export { backfill, seriesBlocks, type BackfillOptions, type HistorySource } from './backfill.ts';
+export { startPrometheus, prometheusConfig, type RunningService } from './monitoring.ts';
 export { loadPlans, toPlan, PlanError } from './scenarios.ts';
+export { backtestStack, stackCatalog, alertsSeries, type ObservedEpisode } from './backtest.ts';

@@ -70,6 +70,8 @@ export async function startPrometheus(o: {
   port: number;
   config: Record<string, unknown>;
   args?: string[];
+  /** `--storage.tsdb.retention.time`; default 15d (a longer backfilled history needs more). */
+  retention?: string;
 }): Promise<RunningService> {
   mkdirSync(join(o.dir, 'data'), { recursive: true });
   const configFile = join(o.dir, 'prometheus.yml');
@@ -80,7 +82,7 @@ export async function startPrometheus(o: {
     `--storage.tsdb.path=${join(o.dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${o.port}`,
     `--web.external-url=${url}`,
-    '--storage.tsdb.retention.time=15d',
+    `--storage.tsdb.retention.time=${o.retention ?? '15d'}`,
     // The backfilled rule blocks are many 2-hour blocks: leave them as they are rather than spend the
     // demo's CPU compacting them.
     '--storage.tsdb.max-block-duration=2h',

@@ -17,11 +17,13 @@ import {
   prepareHistory,
   runScenario,
   startStack,
+  backtestStack,
   type FeedEvent,
   type ScenarioResult,
   type Stack,
 } from '@klaxon/demo';
 import { systemClock } from '@klaxon/engine';
+import { renderText, type BacktestResult } from '@klaxon/backtest';
 import { CliError, printJson } from '../output.ts';
 
 interface DemoOpts {
@@ -33,6 +35,7 @@ interface DemoOpts {
   factor: number;
   once?: boolean;
   json?: boolean;
+  backtest?: boolean;
 }
 
 const DEFAULT_SCENARIO = 'demo';
@@ -81,6 +84,10 @@ export function registerDemo(program: Command): void {
     )
     .option('--once', 'stop everything and exit when the scenario ends (default: keep running until Ctrl-C)')
     .option('--json', 'print the scenario result as JSON (implies --once)')
+    .option(
+      '--backtest',
+      'when the scenario ends, backtest its window (the same rules, routing and engine config, over the stack’s Prometheus) and print the per-rule table',
+    )
     .addHelpText(
       'after',
       `
@@ -183,7 +190,14 @@ Ctrl-C stops every process the demo started.`,
         await stack.stop();
         throw err;
       }
-      if (opts.json) printJson({ ...result, urls: stack.urls, outbox: stack.outbox });
+      let backtest: BacktestResult | null = null;
+      if (opts.backtest) {
+        // Prometheus evaluates a step or two behind: let it catch up before reading the window.
+        await new Promise((r) => setTimeout(r, 3 * stack.interval * 1000));
+        progress('backtesting the scenario’s window');
+        backtest = await backtestStack(stack, { fromMs: runStart, toMs: now() - stack.interval * 1000 });
+      }
+      if (opts.json) printJson({ ...result, urls: stack.urls, outbox: stack.outbox, backtest });
       else {
         process.stdout.write(
           `\n${result.passed ? 'Every expected outcome happened:' : describeFailures(result)}\n`,
@@ -195,6 +209,10 @@ Ctrl-C stops every process the demo started.`,
             `  detection ${(result.detection.latencyMs / 1000).toFixed(1)} s (floor ${((result.detection.floorMs ?? 0) / 1000).toFixed(1)} s); pages ${result.klaxonPages}, an every-alert-pages setup would have sent ${result.naivePages}\n`,
           );
       }
+      if (backtest && !opts.json)
+        process.stdout.write(
+          `\nBacktest of the scenario (what the catalog and engine config page over this window, from Prometheus's data):\n${renderText(backtest)}`,
+        );
       if (once) return stopAll(result.passed ? 0 : 1);
       log('\nStill running: explore the URLs above. Ctrl-C stops everything.');
     });

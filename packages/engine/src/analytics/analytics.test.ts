@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amPayload, auth, buildTestApp, KEYS, TOKENS } from '@klaxon/testing';
-import { isOffHours } from './analytics.ts';
+import { isOffHours } from '../org/hours.ts';
 
 const MIN = 60_000;
 
@@ -122,9 +122,21 @@ describe('analytics', () => {
   });
 
   it('counts off hours in the person’s own zone', () => {
-    expect(isOffHours(Date.parse('2026-03-30T16:30:00Z'), 'Europe/London')).toBe(false); // Monday 17:30 BST
-    expect(isOffHours(Date.parse('2026-03-30T17:30:00Z'), 'Europe/London')).toBe(true); // 18:30 BST
-    expect(isOffHours(Date.parse('2026-04-04T12:00:00Z'), 'Europe/London')).toBe(true); // Saturday
-    expect(isOffHours(Date.parse('2026-03-30T04:00:00Z'), 'Asia/Kolkata')).toBe(false); // 09:30 IST
+    expect(isOffHours(Date.parse('2026-03-30T16:30:00Z'), { timezone: 'Europe/London' })).toBe(false); // Monday 17:30 BST
+    expect(isOffHours(Date.parse('2026-03-30T17:30:00Z'), { timezone: 'Europe/London' })).toBe(true); // 18:30 BST
+    expect(isOffHours(Date.parse('2026-04-04T12:00:00Z'), { timezone: 'Europe/London' })).toBe(true); // Saturday
+    expect(isOffHours(Date.parse('2026-03-30T04:00:00Z'), { timezone: 'Asia/Kolkata' })).toBe(false); // 09:30 IST
+  });
+
+  it('counts off hours by a person’s own working hours when the config gives them', () => {
+    const sundayToMonday = {
+      timezone: 'America/New_York',
+      workingHours: { days: ['sunday' as const, 'monday' as const], start: '12:00', end: '20:00' },
+    };
+    expect(isOffHours(Date.parse('2026-03-29T17:00:00Z'), sundayToMonday)).toBe(false); // Sunday 13:00 EDT
+    expect(isOffHours(Date.parse('2026-03-30T15:30:00Z'), sundayToMonday)).toBe(true); // Monday 11:30: before 12:00
+    expect(isOffHours(Date.parse('2026-03-31T17:00:00Z'), sundayToMonday)).toBe(true); // Tuesday 13:00
+    expect(isOffHours(Date.parse('2026-03-31T00:30:00Z'), sundayToMonday)).toBe(true); // Monday 20:30: after 20:00
+    expect(isOffHours(Date.parse('2026-03-30T18:00:00Z'), sundayToMonday)).toBe(false); // Monday 14:00 EDT
   });
 });

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { AnalyticsConfig } from './config.ts';
+import { isOffHours } from '../org/hours.ts';
 
 export interface Figures {
   incidents: number;
@@ -82,12 +83,6 @@ function figures(a: Acc): Figures {
   };
 }
 
-/** Off hours: outside 09:00–18:00, Monday to Friday, in the person's own time zone. */
-export function isOffHours(at: number, zone: string): boolean {
-  const local = DateTime.fromMillis(at, { zone });
-  return local.weekday > 5 || local.hour < 9 || local.hour >= 18;
-}
-
 export async function computeAnalytics(
   db: Kysely<Database>,
   config: AnalyticsConfig,
@@ -152,7 +147,7 @@ export async function computeAnalytics(
     .where('notifications.sent_at', '<', to)
     .$if(only !== null, (q) => q.where('incidents.service_id', 'in', only!.length ? only! : ['']))
     .execute();
-  const zones = new Map(config.users.map((u) => [u.id, u.timezone]));
+  const people = new Map(config.users.map((u) => [u.id, u]));
   const offHours = new Map<string, number>();
   const weeks = new Map<number, WeekPages>();
   for (
@@ -165,7 +160,7 @@ export async function computeAnalytics(
     for (const a of accs(p.tier, p.service_id)) a.pages++;
     const week = p.sent_at === null ? undefined : weeks.get(weekStart(p.sent_at));
     if (week && (p.tier === 'T1' || p.tier === 'T2' || p.tier === 'T3')) week[p.tier]++;
-    if (p.sent_at !== null && isOffHours(p.sent_at, zones.get(p.user_id) ?? 'UTC')) {
+    if (p.sent_at !== null && isOffHours(p.sent_at, people.get(p.user_id) ?? { timezone: 'UTC' })) {
       offHours.set(p.user_id, (offHours.get(p.user_id) ?? 0) + 1);
     }
   }

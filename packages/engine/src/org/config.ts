@@ -7,6 +7,7 @@ import { tierSchema } from '../alerts/tier.ts';
 import { ROLES } from '../auth/config.ts';
 import { parsePasswordHash } from '../auth/password.ts';
 import { id, minutes, zone } from '../validation/zod.ts';
+import { workingHoursSchema } from './hours.ts';
 
 export const CHANNELS = ['voice', 'sms', 'email', 'push', 'slack'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -37,6 +38,11 @@ export const userSchema = z.strictObject({
   name: z.string().min(1),
   email: z.email().optional().describe('Also the sign-in name, and what OIDC sign-in matches (any case).'),
   timezone: zone.default('UTC').describe('IANA time zone, e.g. Europe/London.'),
+  workingHours: workingHoursSchema
+    .optional()
+    .describe(
+      'When this person works, in their time zone; a page outside counts as off hours (analytics) and a T1 one as a wake-up (klaxon backtest). Default 09:00–18:00 Monday–Friday.',
+    ),
   role: z
     .enum(ROLES)
     .default('responder')

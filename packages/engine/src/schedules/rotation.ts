@@ -6,16 +6,9 @@
  */
 import { DateTime } from 'luxon';
 
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from '../validation/zod.ts';
+
+export { WEEKDAYS, type Weekday };
 
 export interface RotationSpec {
   zone: string;

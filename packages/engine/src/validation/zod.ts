@@ -23,6 +23,18 @@ export const zone = z
   .string()
   .refine(isValidZone, 'not an IANA time zone; use a name like Europe/London or America/New_York');
 
+/** Days of the week, Monday first (ISO weekday − 1). */
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
 /** A local wall-clock time, 24-hour `HH:mm`. */
 export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:mm", e.g. "09:00"');
 

@@ -1,0 +1,149 @@
+/**
+ * Alertmanager's label matchers (`name="v"`, `!=`, `=~`, `!~`, quoted or not, OpenMetrics escapes) and the
+ * legacy `match` / `match_re` maps, as the routing tree and the inhibition rules use them, parsed as
+ * Alertmanager v0.25's pkg/labels/parse.go does. Regexes are anchored. A missing label matches as "".
+ */
+import { BacktestInputError } from './time.ts';
+
+export type Matcher = (labels: Record<string, string>) => boolean;
+
+/** One parsed matcher: what the route key prints (`name="value"`, value escaped). */
+export interface MatcherSpec {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+const value = (labels: Record<string, string>, name: string) =>
+  Object.hasOwn(labels, name) ? labels[name]! : '';
+
+/** OpenMetrics unescaping of a matcher value (`\"`, `\n`, `\\`; any other `\` is literal), one optional pair of quotes. */
+function unescapeValue(raw: string, text: string, where: string): string {
+  const bad = () =>
+    new BacktestInputError('bad_matcher', `${where}: "${text}" has an unescaped double quote in its value`);
+  const quoted = raw.startsWith('"');
+  const body = quoted ? raw.slice(1) : raw;
+  let out = '';
+  let closed = !quoted;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\' && i < body.length - 1) {
+      const n = body[++i]!;
+      out += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : `\\${n}`;
+    } else if (c === '"') {
+      if (closed || i < body.length - 1) throw bad();
+      closed = true;
+    } else out += c;
+  }
+  if (!closed) throw bad();
+  return out;
+}
+
+function anchored(re: string, where: string): RegExp {
+  try {
+    return new RegExp(`^(?:${re})$`, 'u');
+  } catch {
+    throw new BacktestInputError('bad_matcher', `${where}: "${re}" is not a regular expression`);
+  }
+}
+
+/** One matcher string, e.g. `tier="T1"` or `alertname=~"KubePod.*"`, parsed. */
+export function parseMatcherSpec(text: string, where: string): MatcherSpec {
+  const m = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/.exec(text);
+  if (!m)
+    throw new BacktestInputError(
+      'bad_matcher',
+      `${where}: "${text}" is not a matcher; write it like tier="T1" or alertname=~"Kube.*"`,
+    );
+  const [, name, op, raw] = m as unknown as [string, string, MatcherSpec['op'], string];
+  return { name, op, value: unescapeValue(raw, text, where) };
+}
+
+/** The predicate of a parsed matcher. */
+export function toMatcher(s: MatcherSpec, where: string): Matcher {
+  const { name, value: v } = s;
+  switch (s.op) {
+    case '=':
+      return (l) => value(l, name) === v;
+    case '!=':
+      return (l) => value(l, name) !== v;
+    case '=~': {
+      const re = anchored(v, where);
+      return (l) => re.test(value(l, name));
+    }
+    default: {
+      const re = anchored(v, where);
+      return (l) => !re.test(value(l, name));
+    }
+  }
+}
+
+/** One matcher string, e.g. `tier="T1"` or `alertname=~"KubePod.*"`. */
+export function parseMatcher(text: string, where: string): Matcher {
+  return toMatcher(parseMatcherSpec(text, where), where);
+}
+
+/** `match`, `match_re`, then `matchers` (strings) of one route or inhibition side, in Alertmanager's order. */
+export function matcherSpecs(
+  o: { matchers?: unknown; match?: unknown; match_re?: unknown },
+  where: string,
+): MatcherSpec[] {
+  const out: MatcherSpec[] = [];
+  const map = (x: unknown, op: MatcherSpec['op']) => {
+    if (!x || typeof x !== 'object') return;
+    for (const [name, v] of Object.entries(x as Record<string, unknown>))
+      out.push({ name, op, value: String(v) });
+  };
+  map(o.match, '=');
+  map(o.match_re, '=~');
+  if (Array.isArray(o.matchers))
+    for (const m of o.matchers as unknown[]) {
+      if (typeof m !== 'string')
+        throw new BacktestInputError('bad_matcher', `${where}: every matcher must be a string`);
+      // A matcher string may hold several, comma-separated, in braces: {a="1", b="2"}.
+      for (const part of splitMatchers(m)) out.push(parseMatcherSpec(part, where));
+    }
+  return out;
+}
+
+/** The predicates of `matcherSpecs`. */
+export function matcherList(
+  o: { matchers?: unknown; match?: unknown; match_re?: unknown },
+  where: string,
+): Matcher[] {
+  return matcherSpecs(o, where).map((s) => toMatcher(s, where));
+}
+
+/** Alertmanager's ParseMatchers split: an optional `{` and `}`, commas outside unescaped quotes. */
+function splitMatchers(text: string): string[] {
+  let t = text.startsWith('{') ? text.slice(1) : text;
+  if (t.endsWith('}')) t = t.slice(0, -1);
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  let escaped = false;
+  for (const c of t) {
+    if (c === ',' && !quoted) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    if (c === '"') {
+      if (!escaped) quoted = !quoted;
+      else escaped = false;
+    } else if (c === '\\') escaped = !escaped;
+    else escaped = false;
+    cur += c;
+  }
+  if (cur.trim()) parts.push(cur.trim());
+  return parts;
+}
+
+/** A matcher as Alertmanager prints it in a route key: `name="value"` with `\`, newline and `"` escaped. */
+export function matcherString(s: MatcherSpec): string {
+  const v = s.value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return `${s.name}${s.op}"${v}"`;
+}
+
+export const allMatch = (ms: readonly Matcher[], labels: Record<string, string>) =>
+  ms.every((m) => m(labels));
