@@ -13,6 +13,7 @@ import { benchTimers, timersMarkdown } from './timers.ts';
 import { benchFuzz, fuzzMarkdown } from './fuzz.ts';
 import { benchSizing, sizingMarkdown } from './sizing.ts';
 import { benchStartup, startupMarkdown } from './startup.ts';
+import { benchMonth, monthMarkdown } from './month.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -62,6 +63,11 @@ const SUITES: Suite[] = [
     id: 'startup',
     title: 'Start-up and memory of `klaxon serve`: tsx over the sources, then the built package (issue 16)',
     run: async (log) => startupMarkdown(await benchStartup(log)),
+  },
+  {
+    id: 'month',
+    title: 'Backtest: the seed catalog over a simulated 30-day month (issue 18)',
+    run: async (log) => monthMarkdown(await benchMonth(log)),
   },
 ];
 

@@ -81,7 +81,7 @@ export function summarize(o: {
       for: r.for,
       keepFiringFor: r.keepFiringFor,
     };
-    if (!('episodes' in ev)) return { ...base, ...zero(), skipped: ev, episodeList: [] };
+    if (!('episodes' in ev)) return { ...base, ...zero(), skipped: ev, episodeList: [], naiveTimes: [] };
     const counts = zero();
     counts.naive = ev.naive;
     naiveOffHours += ev.naiveTimes.filter((t) => isOffHours(t, zone)).length;
@@ -99,7 +99,13 @@ export function summarize(o: {
         if (i.tier === 'T1' && p.offHours) counts.wakeups++;
       }
     }
-    return { ...base, ...counts, skipped: null, episodeList: ev.episodes };
+    return {
+      ...base,
+      ...counts,
+      skipped: null,
+      episodeList: ev.episodes,
+      naiveTimes: [...ev.naiveTimes].sort((a, b) => a - b),
+    };
   });
   const people = new Map<string, PersonResult>();
   const days = new Map<string, DayResult>();

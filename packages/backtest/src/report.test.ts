@@ -47,6 +47,7 @@ function rule(alert: string, tier: Tier, c: Partial<RuleCounts>, episodeList: Ep
     keepFiringFor: null,
     skipped: null,
     episodeList,
+    naiveTimes: [],
   };
 }
 

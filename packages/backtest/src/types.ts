@@ -108,12 +108,17 @@ export interface RuleResult extends RuleCounts {
   /** Why it was not evaluated (bad query, no data); counts are then zero and say nothing. */
   skipped: { code: string; message: string } | null;
   episodeList: Episode[];
+  /** When each naive alarm happened (ms), for telling background noise from known events. */
+  naiveTimes: number[];
 }
 
 export interface Totals extends RuleCounts {
   /** 1 − pages / naive; null when naive is 0. */
   noiseReduction: number | null;
-  /** 1 − wakeups / naive T1 alarms off hours; null when there were none. */
+  /**
+   * 1 − wakeups / naive alarms off hours (every tier: when every alarm pages, each one off hours wakes
+   * someone), off hours in the time zone most people in the config share; null when there were none.
+   */
   wakeupReduction: number | null;
   rulesEvaluated: number;
   rulesSkipped: number;

@@ -79,7 +79,11 @@ afterAll(async () => {
 describe('klaxon backtest', () => {
   it('counts naive alarms, episodes, incidents, pages and wake-ups through routing and the engine', async () => {
     let out = '';
-    const r = await backtest(flags(), { ...quiet, write: (t) => (out += t) });
+    const html = join(dir, 'report.html');
+    const r = await backtest(flags({ html }), { ...quiet, write: (t) => (out += t) });
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('KafkaConsumerLag');
+    expect(page).toMatch(/<svg[\s\S]*<\/svg>/);
     const lag = (tier: string) => r.rules.find((x) => x.alert === 'KafkaConsumerLag' && x.tier === tier)!;
     expect(lag('T1')).toMatchObject({ episodes: 1, incidents: 1 });
     // The T2 fires 10 minutes in, under the T1 with the same labels: Alertmanager's inhibition mutes it.

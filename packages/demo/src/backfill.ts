@@ -38,6 +38,8 @@ export interface BackfillOptions {
   recordingRules: { name: string; rules: { record?: string; expr: string }[] }[];
   promtool: string;
   prometheus: string;
+  /** Retention of the Prometheus that answers the recording rules' queries (default 15d: a longer history needs more). */
+  retention?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -146,6 +148,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
     dir: tmpDir,
     port,
     config: { global: { evaluation_interval: '1m' } },
+    retention: o.retention,
   });
   try {
     await run(o.promtool, [

@@ -23,3 +23,4 @@ export {
   type ScenarioAction,
   type ExpectedAlert,
 } from './scenarios/schema.ts';
+export * from './month/index.ts';

@@ -36,6 +36,14 @@ export interface HistoryOptions {
   toMs: number;
   stepMs: number;
   write: (chunk: string) => void;
+  /** Scrape gaps: no samples of `job` at times in [fromMs, toMs). Absent: every job at every step. */
+  gaps?: readonly ScrapeGap[];
+}
+
+export interface ScrapeGap {
+  job: string;
+  fromMs: number;
+  toMs: number;
 }
 
 /**
@@ -147,7 +155,7 @@ export class Platform {
    * toMs every stepMs, with job and instance labels, ending in `# EOF`. Runs on a fresh platform with
    * this one's startMs and faults, advanced to fromMs, so counters are the same as this platform's at
    * every instant: a history of any window continues a live platform started at the same startMs, and
-   * two adjacent windows join without a counter reset.
+   * two adjacent windows join without a counter reset. `gaps` leave a job's samples out (a missed scrape).
    */
   history(o: HistoryOptions): void {
     if (!(o.stepMs > 0) || !(o.toMs >= o.fromMs))
@@ -162,7 +170,8 @@ export class Platform {
       copy.advanceTo(t, o.stepMs);
       let chunk = '';
       for (const job of copy.targets())
-        chunk += renderOpenMetricsSamples(job, copy.familiesOf(job), t, cache);
+        if (!o.gaps?.some((g) => g.job === job && t >= g.fromMs && t < g.toMs))
+          chunk += renderOpenMetricsSamples(job, copy.familiesOf(job), t, cache);
       o.write(chunk);
     }
     o.write('# EOF\n');
