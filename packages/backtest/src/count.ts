@@ -32,7 +32,8 @@ export function teamZone(config: KlaxonConfig): string {
   return [...count.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'UTC';
 }
 
-const zero = (): RuleCounts => ({
+/** Every count at zero: a skipped rule's, or a rule missing from one side of a diff. */
+export const zeroCounts = (): RuleCounts => ({
   naive: 0,
   episodes: 0,
   incidents: 0,
@@ -81,8 +82,9 @@ export function summarize(o: {
       for: r.for,
       keepFiringFor: r.keepFiringFor,
     };
-    if (!('episodes' in ev)) return { ...base, ...zero(), skipped: ev, episodeList: [], naiveTimes: [] };
-    const counts = zero();
+    if (!('episodes' in ev))
+      return { ...base, ...zeroCounts(), skipped: ev, episodeList: [], naiveTimes: [] };
+    const counts = zeroCounts();
     counts.naive = ev.naive;
     naiveOffHours += ev.naiveTimes.filter((t) => isOffHours(t, zone)).length;
     counts.episodes = ev.episodes.length;
@@ -148,7 +150,7 @@ const ratio = (part: number, whole: number) =>
   whole > 0 ? Math.round((1 - part / whole) * 10_000) / 10_000 : null;
 
 export function totals(rules: readonly RuleResult[], naiveOffHours: number): Totals {
-  const t = zero();
+  const t = zeroCounts();
   for (const r of rules) for (const k of Object.keys(t) as (keyof RuleCounts)[]) t[k] += r[k];
   return {
     ...t,

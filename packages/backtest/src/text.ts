@@ -4,6 +4,7 @@
  * Also the number, time and rule-selection helpers the HTML report shares.
  */
 import type { BacktestResult, PersonResult, RuleCounts, RuleDiff, RuleResult, Totals } from './types.ts';
+import { zeroCounts } from './count.ts';
 
 /** 1234 → "1,234". */
 export function formatCount(n: number): string {
@@ -50,25 +51,14 @@ export function sortedPeople(people: readonly PersonResult[]): PersonResult[] {
   return [...people].sort((a, b) => b.pages - a.pages || b.wakeups - a.wakeups);
 }
 
-const ZERO: RuleCounts = {
-  naive: 0,
-  episodes: 0,
-  incidents: 0,
-  pages: 0,
-  pagesT1: 0,
-  pagesT2: 0,
-  wakeups: 0,
-  firingSeconds: 0,
-};
-
 /** The baseline row's counts (a rule missing from that catalog counts zero). */
 export function baselineCounts(d: RuleDiff): RuleCounts {
-  return d.baseline ?? ZERO;
+  return d.baseline ?? zeroCounts();
 }
 
 /** The candidate row's counts (a rule missing from that catalog counts zero). */
 export function candidateCounts(d: RuleDiff): RuleCounts {
-  return d.candidate ?? ZERO;
+  return d.candidate ?? zeroCounts();
 }
 
 /** Diff rows in which any count differs or the rule exists on one side only, in the given order. */
