@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { compileRuleGroups, seedCatalog } from '@klaxon/catalog';
+import { compileAlertmanager, compileRuleGroups, seedCatalog } from '@klaxon/catalog';
+import { stringify } from 'yaml';
 import { backfill, requireBinaries, startPrometheus } from '@klaxon/demo';
 import { monthPlan, Platform, scoreMonth, signalQualityMarkdown, type MonthPlan } from '@klaxon/sim';
 import type { BacktestResult } from '@klaxon/backtest';
@@ -275,7 +276,8 @@ export async function benchMonth(log: (s: string) => void): Promise<MonthBench> 
       rssHow: run.how,
       result,
     };
-    await writeDoc(bench, args);
+    const change = await thresholdChange(args, dir, log);
+    await writeDoc(bench, args, change);
     log(`month: wrote ${relative(ROOT, DOC)}`);
     return bench;
   } finally {
@@ -284,11 +286,65 @@ export async function benchMonth(log: (s: string) => void): Promise<MonthBench> 
 }
 
 /** Writes the document, formatted as `prettier --check .` wants it. */
-async function writeDoc(b: MonthBench, args: string[]): Promise<void> {
+/** The catalog change the doc measures: the test fixture that lowers KafkaConsumerLag's T2 from 5000 to 3000. */
+const CHANGE = 'packages/cli/test/fixtures/lower-lag.catalog.ts';
+
+/**
+ * The same month with KafkaConsumerLag's T2 threshold lowered, against the seed as `--baseline` (a build
+ * directory written here): the rules whose pages, wake-ups or naive alarms change.
+ */
+async function thresholdChange(
+  args: string[],
+  dir: string,
+  log: (s: string) => void,
+): Promise<NonNullable<Parameters<typeof signalQualityMarkdown>[0]['change']>> {
+  const seedDir = join(dir, 'seed-build');
+  mkdirSync(join(seedDir, 'prometheus'), { recursive: true });
+  mkdirSync(join(seedDir, 'alertmanager'), { recursive: true });
+  for (const g of compileRuleGroups(seedCatalog()))
+    writeFileSync(join(seedDir, 'prometheus', `${g.name}.rules.yml`), stringify({ groups: [g] }));
+  writeFileSync(
+    join(seedDir, 'alertmanager', 'alertmanager.yml'),
+    stringify(compileAlertmanager(seedCatalog(), { target: 'klaxon', klaxonKey: 'bench' })),
+  );
+  const changed = [...args, '--catalog', CHANGE, '--baseline', relative(ROOT, seedDir)];
+  log(`month: ${changed.join(' ')}`);
+  const run = await timedChild(changed);
+  const r = JSON.parse(run.stdout) as BacktestResult;
+  const rows = (r.baseline?.diff ?? [])
+    .filter(
+      (d) =>
+        d.pagesChange !== 0 ||
+        d.wakeupsChange !== 0 ||
+        (d.baseline?.naive ?? 0) !== (d.candidate?.naive ?? 0),
+    )
+    .map((d) => ({
+      alert: d.alert,
+      tier: d.tier,
+      pages: [d.baseline?.pages ?? 0, d.candidate?.pages ?? 0] as [number, number],
+      wakeups: [d.baseline?.wakeups ?? 0, d.candidate?.wakeups ?? 0] as [number, number],
+      naive: [d.baseline?.naive ?? 0, d.candidate?.naive ?? 0] as [number, number],
+    }));
+  return {
+    description: `The seed catalog with KafkaConsumerLag's T2 threshold lowered from 5000 to 3000 messages (${CHANGE}), backtested over the same month against the seed as \`--baseline\` in ${run.seconds.toFixed(0)} s.`,
+    command: `node ${changed
+      .join(' ')
+      .replace(/http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:PORT')
+      .replace(relative(ROOT, seedDir), '<seed build>')}`,
+    rows,
+  };
+}
+
+async function writeDoc(
+  b: MonthBench,
+  args: string[],
+  change: Parameters<typeof signalQualityMarkdown>[0]['change'],
+): Promise<void> {
   const score = scoreMonth(b.plan.events, b.result);
   const md = signalQualityMarkdown({
     plan: b.plan,
     score,
+    change,
     result: b.result,
     run: {
       command: `node ${args.join(' ').replace(/http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:PORT')}`,

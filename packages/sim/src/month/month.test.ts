@@ -215,7 +215,7 @@ describe('scoring a backtest against the plan', () => {
 
   it('says in the document which T1 was missed', () => {
     const totals = { naive: 1000, episodes: 3, incidents: 3, pages: 3, pagesT1: 3, pagesT2: 0, wakeups: 3 };
-    const md = signalQualityMarkdown({
+    const input: Parameters<typeof signalQualityMarkdown>[0] = {
       plan: p,
       score,
       result: {
@@ -240,9 +240,21 @@ describe('scoring a backtest against the plan', () => {
         backtestSeconds: 1,
         peakRssMiB: 1,
       },
-    });
+    };
+    const md = signalQualityMarkdown(input);
     expect(md).toContain(`**T1 missed**: ${score.t1.filter((d) => !d.detected).map((d) => d.event.id)[0]} (`);
     expect(md).toContain('99.70%, above');
     expect(md).toContain('**misses** our ≥ 99% goal');
+    expect(md).not.toContain('A threshold change');
+    const withChange = signalQualityMarkdown({
+      ...input,
+      change: {
+        description: 'Lag T2 at 3000.',
+        command: 'klaxon backtest --baseline seed',
+        rows: [{ alert: 'KafkaConsumerLag', tier: 'T2', pages: [1, 4], wakeups: [0, 0], naive: [10, 90] }],
+      },
+    });
+    expect(withChange).toContain('## A threshold change, measured');
+    expect(withChange).toContain('| KafkaConsumerLag | T2 | 1 → 4 | 0 → 0 | 10 → 90 |');
   });
 });

@@ -64,6 +64,18 @@ export interface ReportInput {
     backtestSeconds: number;
     peakRssMiB: number;
   };
+  /** A catalog change backtested against the seed (`--baseline`): the rules whose counts changed. */
+  change?: {
+    description: string;
+    command: string;
+    rows: {
+      alert: string;
+      tier: string;
+      pages: [number, number];
+      wakeups: [number, number];
+      naive: [number, number];
+    }[];
+  };
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -191,9 +203,28 @@ export function signalQualityMarkdown(o: ReportInput): string {
     '',
     ...detectionRows(o.score.t2),
     ...outcomes(o.score),
+    ...changeSection(o.change),
     ...ruleTable(o.result.rules),
     ...(o.result.warnings.length
       ? ['## Warnings from the backtest', '', ...o.result.warnings.map((w) => `- ${cell(w)}`), '']
       : []),
   ].join('\n');
+}
+
+function changeSection(c: ReportInput['change']): string[] {
+  if (!c) return [];
+  const rows = c.rows.map(
+    (r) =>
+      `| ${r.alert} | ${r.tier} | ${r.pages[0]} → ${r.pages[1]} | ${r.wakeups[0]} → ${r.wakeups[1]} | ${r.naive[0]} → ${r.naive[1]} |`,
+  );
+  return [
+    '## A threshold change, measured',
+    '',
+    `${c.description} Command: \`${c.command}\`.`,
+    '',
+    ...(rows.length
+      ? ['| Alert | Tier | Pages | Wake-ups | Naive |', '| --- | --- | ---: | ---: | ---: |', ...rows]
+      : ['No rule pages differently.']),
+    '',
+  ];
 }
