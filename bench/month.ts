@@ -286,11 +286,11 @@ export async function benchMonth(log: (s: string) => void): Promise<MonthBench> 
 }
 
 /** Writes the document, formatted as `prettier --check .` wants it. */
-/** The catalog change the doc measures: the test fixture that lowers KafkaConsumerLag's T2 from 5000 to 3000. */
-const CHANGE = 'packages/cli/test/fixtures/lower-lag.catalog.ts';
+/** The catalog change the doc measures: KafkaConsumerLag's T2 without its for: (10m → 0s). */
+const CHANGE = 'bench/fixtures/lag-without-for.catalog.ts';
 
 /**
- * The same month with KafkaConsumerLag's T2 threshold lowered, against the seed as `--baseline` (a build
+ * The same month with KafkaConsumerLag's T2 paging at once, against the seed as `--baseline` (a build
  * directory written here): the rules whose pages, wake-ups or naive alarms change.
  */
 async function thresholdChange(
@@ -326,7 +326,7 @@ async function thresholdChange(
       naive: [d.baseline?.naive ?? 0, d.candidate?.naive ?? 0] as [number, number],
     }));
   return {
-    description: `The seed catalog with KafkaConsumerLag's T2 threshold lowered from 5000 to 3000 messages (${CHANGE}), backtested over the same month against the seed as \`--baseline\` in ${run.seconds.toFixed(0)} s.`,
+    description: `The seed catalog with KafkaConsumerLag's T2 paging as soon as the lag passes 5000 (its \`for: 10m\` removed: ${CHANGE}), backtested over the same month against the seed as \`--baseline\` in ${run.seconds.toFixed(0)} s.`,
     command: `node ${changed
       .join(' ')
       .replace(/http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:PORT')

@@ -245,7 +245,7 @@ describe('scoring a backtest against the plan', () => {
     expect(md).toContain(`**T1 missed**: ${score.t1.filter((d) => !d.detected).map((d) => d.event.id)[0]} (`);
     expect(md).toContain('99.70%, above');
     expect(md).toContain('**misses** our ≥ 99% goal');
-    expect(md).not.toContain('A threshold change');
+    expect(md).not.toContain('A catalog change');
     const withChange = signalQualityMarkdown({
       ...input,
       change: {
@@ -254,7 +254,7 @@ describe('scoring a backtest against the plan', () => {
         rows: [{ alert: 'KafkaConsumerLag', tier: 'T2', pages: [1, 4], wakeups: [0, 0], naive: [10, 90] }],
       },
     });
-    expect(withChange).toContain('## A threshold change, measured');
+    expect(withChange).toContain('## A catalog change, measured');
     expect(withChange).toContain('| KafkaConsumerLag | T2 | 1 → 4 | 0 → 0 | 10 → 90 |');
   });
 });

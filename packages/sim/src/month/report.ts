@@ -218,7 +218,7 @@ function changeSection(c: ReportInput['change']): string[] {
       `| ${r.alert} | ${r.tier} | ${r.pages[0]} → ${r.pages[1]} | ${r.wakeups[0]} → ${r.wakeups[1]} | ${r.naive[0]} → ${r.naive[1]} |`,
   );
   return [
-    '## A threshold change, measured',
+    '## A catalog change, measured',
     '',
     `${c.description} Command: \`${c.command}\`.`,
     '',
