@@ -1,7 +1,7 @@
 /**
  * From evaluations and the replayed engine to the figures: per rule, per person, per day, totals and
- * the difference between two catalogs. A page is one person reached for one incident (by any number of
- * channels); a wake-up is a T1 page outside that person's working hours.
+ * the difference between two catalogs. A page is one person reached for one incident in one opening or
+ * re-opening (by any number of channels); a wake-up is a T1 page outside that person's working hours.
  */
 import { isOffHours, type KlaxonConfig, type WorkingHours } from '@klaxon/engine';
 import type { RuleSpec } from './catalog.ts';
@@ -53,14 +53,17 @@ export function summarize(o: {
   toMs: number;
 }): CatalogRun & { naiveOffHours: number } {
   const incidents: IncidentRecord[] = o.replay.incidents.map((i) => {
+    // A page is a person reached for one incident in one (re-)opening: a re-open escalates anew.
     const byPerson = new Map<string, PageRecord>();
     for (const p of o.replay.pages.filter((x) => x.incident === i.id)) {
-      const seen = byPerson.get(p.person);
+      const opening = i.reopenedAtMs.filter((t) => t <= p.atMs).length;
+      const key = `${opening}\u0000${p.person}`;
+      const seen = byPerson.get(key);
       if (seen) {
         if (!seen.channels.includes(p.channel)) seen.channels.push(p.channel);
         continue;
       }
-      byPerson.set(p.person, {
+      byPerson.set(key, {
         person: p.person,
         atMs: p.atMs,
         tier: i.tier as Tier,

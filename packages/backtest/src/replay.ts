@@ -27,6 +27,8 @@ export interface ReplayedIncident {
   openedAtMs: number;
   resolvedAtMs: number | null;
   maintenance: boolean;
+  /** Each re-opening (the alert fired again within the re-open window): escalation starts over. */
+  reopenedAtMs: number[];
 }
 
 export interface ReplayedPage {
@@ -198,6 +200,14 @@ async function collect(db: ReturnType<typeof createDatabase>['db']): Promise<Omi
     .where('kind', '=', 'maintenance.suppressed')
     .execute();
   const inMaintenance = new Set(held.map((h) => h.incident_id));
+  const reopens = new Map<number, number[]>();
+  for (const e of await db
+    .selectFrom('incident_events')
+    .select(['incident_id', 'at'])
+    .where('kind', '=', 'incident.reopened')
+    .orderBy('at')
+    .execute())
+    reopens.set(e.incident_id, [...(reopens.get(e.incident_id) ?? []), e.at]);
   const pages = await db
     .selectFrom('notifications')
     .select(['incident_id', 'user_id', 'channel', 'sent_at'])
@@ -214,6 +224,7 @@ async function collect(db: ReturnType<typeof createDatabase>['db']): Promise<Omi
       openedAtMs: r.created_at,
       resolvedAtMs: r.resolved_at,
       maintenance: inMaintenance.has(r.id),
+      reopenedAtMs: reopens.get(r.id) ?? [],
     })),
     pages: pages
       .filter((p) => p.incident_id !== null && p.sent_at !== null)

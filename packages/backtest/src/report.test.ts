@@ -73,6 +73,7 @@ function incident(id: number, alert: string, tier: Tier, pages: PageRecord[]): I
     openedAtMs: pages[0]?.atMs ?? T0,
     resolvedAtMs: null,
     maintenance: false,
+    reopenedAtMs: [],
     pages,
   };
 }

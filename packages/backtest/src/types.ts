@@ -78,6 +78,8 @@ export interface IncidentRecord {
   resolvedAtMs: number | null;
   /** In a maintenance window when it opened (opened, but paged nobody). */
   maintenance: boolean;
+  /** When it re-opened (fired again within the re-open window); each starts the escalation over. */
+  reopenedAtMs: number[];
   pages: PageRecord[];
 }
 
@@ -88,7 +90,7 @@ export interface RuleCounts {
   episodes: number;
   /** Engine incidents whose group is this alert. */
   incidents: number;
-  /** People paged (one per person per incident), T1 and T2. */
+  /** People paged: one per person per incident and per (re-)opening, T1 and T2. */
   pages: number;
   pagesT1: number;
   pagesT2: number;
