@@ -61,6 +61,7 @@ export {
   type Override,
 } from './schedules/schedule.ts';
 export { WEEKDAYS, type Weekday } from './schedules/rotation.ts';
+export { isValidZone } from './validation/zod.ts';
 export { isOffHours, DEFAULT_WORKING_HOURS, type WorkingHours } from './org/hours.ts';
 export { buildApp, API_VERSION, type AppDeps, type KlaxonApp } from './app/build.ts';
 export { ERROR_CODES, ApiError, type ErrorCode } from './errors/errors.ts';

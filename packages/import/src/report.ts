@@ -28,6 +28,23 @@ export class ImportReport {
     return e;
   }
 
+  /** An object that became `klaxonId`: `changed` when `notes` say what changed, else `imported`. */
+  mapped(kind: string, sourceId: string, name: string, klaxonId: string, notes: string[]): ReportEntry {
+    return this.add({
+      kind,
+      sourceId,
+      name,
+      outcome: notes.length ? 'changed' : 'imported',
+      klaxonId,
+      notes,
+    });
+  }
+
+  /** An object left out, with why and what to do by hand. */
+  skipped(kind: string, sourceId: string, name: string, notes: string[]): ReportEntry {
+    return this.add({ kind, sourceId, name, outcome: 'skipped', notes });
+  }
+
   counts(): Record<ReportOutcome, number> {
     const c: Record<ReportOutcome, number> = { imported: 0, changed: 0, skipped: 0 };
     for (const e of this.entries) c[e.outcome]++;

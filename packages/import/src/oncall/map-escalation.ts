@@ -94,13 +94,7 @@ export function mapEscalation(
   for (const r of raw.policies) {
     const p = readPolicy(r);
     if (typeof p === 'string') {
-      report.add({
-        kind: 'escalation_policy',
-        sourceId: sourceIdOf(r),
-        name: '',
-        outcome: 'skipped',
-        notes: [p],
-      });
+      report.skipped('escalation_policy', sourceIdOf(r), '', [p]);
       continue;
     }
     byChain.set(p.escalation_chain_id, [...(byChain.get(p.escalation_chain_id) ?? []), p]);
@@ -108,13 +102,7 @@ export function mapEscalation(
   for (const r of raw.chains) {
     const chain = readChain(r);
     if (typeof chain === 'string') {
-      report.add({
-        kind: 'escalation_chain',
-        sourceId: sourceIdOf(r),
-        name: '',
-        outcome: 'skipped',
-        notes: [chain],
-      });
+      report.skipped('escalation_chain', sourceIdOf(r), '', [chain]);
       continue;
     }
     const id = ids.make(chain.name, chain.id);
@@ -186,13 +174,9 @@ export function mapEscalation(
         `OnCall waits ${leadingWait} min before the first step; Klaxon pages the first step at once`,
       );
     if (policy.steps.length === 0) {
-      report.add({
-        kind: 'escalation_chain',
-        sourceId: chain.id,
-        name: chain.name,
-        outcome: 'skipped',
-        notes: ['no step Klaxon can page: recreate it by hand'],
-      });
+      report.skipped('escalation_chain', chain.id, chain.name, [
+        'no step Klaxon can page: recreate it by hand',
+      ]);
       continue;
     }
     out.policies.push(policy);
@@ -209,12 +193,8 @@ export function mapEscalation(
   }
   for (const [chainId, rest] of byChain)
     for (const p of rest)
-      report.add({
-        kind: 'escalation_policy',
-        sourceId: p.id,
-        name: p.type,
-        outcome: 'skipped',
-        notes: [`its chain ${chainId} is not in the list of chains`],
-      });
+      report.skipped('escalation_policy', p.id, p.type, [
+        `its chain ${chainId} is not in the list of chains`,
+      ]);
   return out;
 }

@@ -3,6 +3,7 @@
  * urgency) and teams. OnCall's public API does not expose phone numbers or mobile-app devices, so
  * SMS, phone-call and app rules cannot be imported: each is reported with what to add by hand.
  */
+import { isValidZone } from '@klaxon/engine';
 import type { TeamOut, UserOut as SharedUserOut } from '../out.ts';
 import type { ImportReport } from '../report.ts';
 import type { IdMaker } from './ids.ts';
@@ -37,15 +38,6 @@ export interface People {
   /** Source ids of the users, in output order, for comments. */
   userSources: string[];
   teamSources: string[];
-}
-
-function isZone(z: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: z });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function mapRules(user: OcUser, out: UserOut, rules: OcRule[], report: ImportReport): string[] {
@@ -115,13 +107,7 @@ export function mapPeople(
   for (const r of raw.rules) {
     const rule = readRule(r);
     if (typeof rule === 'string') {
-      report.add({
-        kind: 'personal_notification_rule',
-        sourceId: sourceIdOf(r),
-        name: '',
-        outcome: 'skipped',
-        notes: [rule],
-      });
+      report.skipped('personal_notification_rule', sourceIdOf(r), '', [rule]);
       continue;
     }
     rulesByUser.set(rule.user_id, [...(rulesByUser.get(rule.user_id) ?? []), rule]);
@@ -130,13 +116,13 @@ export function mapPeople(
   for (const r of raw.users) {
     const user = readUser(r);
     if (typeof user === 'string') {
-      report.add({ kind: 'user', sourceId: sourceIdOf(r), name: '', outcome: 'skipped', notes: [user] });
+      report.skipped('user', sourceIdOf(r), '', [user]);
       continue;
     }
     const notes: string[] = [];
     const id = ids.users.make(user.username, user.id);
     const email = user.email && EMAIL.test(user.email) ? user.email : undefined;
-    const tz = user.timezone && isZone(user.timezone) ? user.timezone : 'UTC';
+    const tz = user.timezone && isValidZone(user.timezone) ? user.timezone : 'UTC';
     if (user.timezone && tz !== user.timezone) notes.push(`time zone ${user.timezone} is unknown here: UTC`);
     const role = Object.hasOwn(ROLES, user.role) ? ROLES[user.role]! : 'viewer';
     if (!Object.hasOwn(ROLES, user.role)) notes.push(`OnCall role ${user.role} became viewer`);
@@ -177,17 +163,11 @@ export function mapPeople(
   }
   for (const [userId, rules] of rulesByUser)
     for (const r of rules)
-      report.add({
-        kind: 'personal_notification_rule',
-        sourceId: r.id,
-        name: r.type,
-        outcome: 'skipped',
-        notes: [`its user ${userId} was not imported`],
-      });
+      report.skipped('personal_notification_rule', r.id, r.type, [`its user ${userId} was not imported`]);
   for (const r of raw.teams) {
     const team = readTeam(r);
     if (typeof team === 'string') {
-      report.add({ kind: 'team', sourceId: sourceIdOf(r), name: '', outcome: 'skipped', notes: [team] });
+      report.skipped('team', sourceIdOf(r), '', [team]);
       continue;
     }
     const id = ids.teams.make(team.name, team.id);

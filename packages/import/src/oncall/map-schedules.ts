@@ -23,13 +23,7 @@ export function mapSchedules(
   for (const r of data.shifts) {
     const s = readShift(r);
     if (typeof s === 'string') {
-      report.add({
-        kind: 'on_call_shift',
-        sourceId: sourceIdOf(r),
-        name: '',
-        outcome: 'skipped',
-        notes: [s],
-      });
+      report.skipped('on_call_shift', sourceIdOf(r), '', [s]);
       continue;
     }
     shifts.set(s.id, s);
@@ -43,7 +37,7 @@ export function mapSchedules(
   for (const r of data.schedules) {
     const sc = readSchedule(r);
     if (typeof sc === 'string') {
-      report.add({ kind: 'schedule', sourceId: sourceIdOf(r), name: '', outcome: 'skipped', notes: [sc] });
+      report.skipped('schedule', sourceIdOf(r), '', [sc]);
       continue;
     }
     if (sc.type === 'ical' || (sc.type !== 'web' && sc.type !== 'calendar')) {
@@ -93,13 +87,9 @@ export function mapSchedules(
         "several shifts share a level: where they overlap OnCall has all their people on call, Klaxon the later layer's",
       );
     if (layers.length === 0) {
-      report.add({
-        kind: 'schedule',
-        sourceId: sc.id,
-        name: sc.name,
-        outcome: 'skipped',
-        notes: ['no shift Klaxon can import as a layer: recreate it by hand'],
-      });
+      report.skipped('schedule', sc.id, sc.name, [
+        'no shift Klaxon can import as a layer: recreate it by hand',
+      ]);
       continue;
     }
     layers.sort((a, b) => a.level - b.level);
@@ -126,13 +116,6 @@ export function mapSchedules(
     });
   }
   for (const s of shifts.values())
-    if (!used.has(s.id))
-      report.add({
-        kind: 'on_call_shift',
-        sourceId: s.id,
-        name: s.name,
-        outcome: 'skipped',
-        notes: ['belongs to no imported schedule'],
-      });
+    if (!used.has(s.id)) report.skipped('on_call_shift', s.id, s.name, ['belongs to no imported schedule']);
   return { schedules: out, sources, scheduleIds };
 }

@@ -92,7 +92,7 @@ export function mapOnCall(
   for (const r of data.integrations) {
     const it = readIntegration(r);
     if (typeof it === 'string') {
-      report.add({ kind: 'integration', sourceId: sourceIdOf(r), name: '', outcome: 'skipped', notes: [it] });
+      report.skipped('integration', sourceIdOf(r), '', [it]);
       continue;
     }
     const kind = Object.hasOwn(SOURCES, it.type) ? SOURCES[it.type]! : undefined;
@@ -109,13 +109,7 @@ export function mapOnCall(
         ],
       });
       for (const rr of routes)
-        report.add({
-          kind: 'route',
-          sourceId: sourceIdOf(rr),
-          name: it.name,
-          outcome: 'skipped',
-          notes: ['its integration was not imported'],
-        });
+        report.skipped('route', sourceIdOf(rr), it.name, ['its integration was not imported']);
       continue;
     }
     let team = it.team_id ? people.teamIds.get(it.team_id) : undefined;
@@ -154,13 +148,7 @@ export function mapOnCall(
     for (const rr of routes) {
       const route = readRoute(rr);
       if (typeof route === 'string') {
-        report.add({
-          kind: 'route',
-          sourceId: sourceIdOf(rr),
-          name: it.name,
-          outcome: 'skipped',
-          notes: [route],
-        });
+        report.skipped('route', sourceIdOf(rr), it.name, [route]);
         continue;
       }
       const chain = route.escalation_chain_id ? esc.chainIds.get(route.escalation_chain_id) : undefined;
@@ -192,13 +180,7 @@ export function mapOnCall(
   }
   for (const rest of routesByIntegration.values())
     for (const rr of rest)
-      report.add({
-        kind: 'route',
-        sourceId: sourceIdOf(rr),
-        name: '',
-        outcome: 'skipped',
-        notes: ['its integration is not in the list of integrations'],
-      });
+      report.skipped('route', sourceIdOf(rr), '', ['its integration is not in the list of integrations']);
   for (const r of data.webhooks) {
     const w = readWebhook(r);
     report.add({

@@ -4,6 +4,7 @@
  * `notificationRules.low` (T2). Klaxon's rule names a channel, not one address: a rule is sent to the
  * person's first contact method of that channel.
  */
+import { isValidZone } from '@klaxon/engine';
 import type { TeamOut, UserOut as SharedUserOut } from '../out.ts';
 import type { ImportReport } from '../report.ts';
 import { IdAllocator, int, isObj, list, obj, optStr, reason, str, type Obj } from './wire.ts';
@@ -19,15 +20,6 @@ export type UserOut = SharedUserOut<Channel>;
 export type { TeamOut };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function isZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function roleOf(pdRole: string | undefined): UserOut['role'] {
   if (pdRole === 'owner' || pdRole === 'admin') return 'admin';
@@ -77,13 +69,7 @@ export function mapUsers(
       u = obj(raw, `users[${i}]`);
       pdId = str(u, 'id');
     } catch (err) {
-      report.add({
-        kind: 'user',
-        sourceId: `users[${i}]`,
-        name: '',
-        outcome: 'skipped',
-        notes: [reason(err)],
-      });
+      report.skipped('user', `users[${i}]`, '', [reason(err)]);
       continue;
     }
     const name = optStr(u, 'name') ?? pdId;
@@ -92,7 +78,7 @@ export function mapUsers(
       const id = alloc.take(email?.split('@')[0] ?? name, pdId);
       const notes: string[] = [];
       const tz = optStr(u, 'time_zone');
-      const timezone = tz && isZone(tz) ? tz : 'UTC';
+      const timezone = tz && isValidZone(tz) ? tz : 'UTC';
       if (tz && timezone !== tz) notes.push(`time zone ${tz} is not an IANA zone: UTC used`);
       const methods: UserOut['contactMethods'] = [];
       const methodIndex = new Map<string, number>();
@@ -134,13 +120,7 @@ export function mapUsers(
         if ((urgency !== 'high' && urgency !== 'low') || at === undefined) {
           const why =
             at === undefined ? 'its contact method was not imported' : `urgency ${urgency} is unknown`;
-          report.add({
-            kind: 'notification_rule',
-            sourceId: rid,
-            name: ruleName,
-            outcome: 'skipped',
-            notes: [why],
-          });
+          report.skipped('notification_rule', rid, ruleName, [why]);
           continue;
         }
         const method = methods[at]!;
@@ -153,14 +133,7 @@ export function mapUsers(
             : [];
         if (delay > 7 * 24 * 60) ruleNotes.push('delay capped at 7 days');
         rules[urgency].push({ type: method.type, delayMinutes: Math.min(delay, 7 * 24 * 60) });
-        report.add({
-          kind: 'notification_rule',
-          sourceId: rid,
-          name: ruleName,
-          outcome: ruleNotes.length ? 'changed' : 'imported',
-          klaxonId: `${id}.notificationRules.${urgency}`,
-          notes: ruleNotes,
-        });
+        report.mapped('notification_rule', rid, ruleName, `${id}.notificationRules.${urgency}`, ruleNotes);
       }
       for (const urgency of ['high', 'low'] as const) {
         rules[urgency].sort((a, b) => a.delayMinutes - b.delayMinutes);
@@ -184,16 +157,9 @@ export function mapUsers(
       if (email && EMAIL.test(email)) value.email = email;
       ids.set(pdId, id);
       out.push({ value, comment: `PagerDuty user ${pdId}` });
-      report.add({
-        kind: 'user',
-        sourceId: pdId,
-        name,
-        outcome: notes.length ? 'changed' : 'imported',
-        klaxonId: id,
-        notes,
-      });
+      report.mapped('user', pdId, name, id, notes);
     } catch (err) {
-      report.add({ kind: 'user', sourceId: pdId, name, outcome: 'skipped', notes: [reason(err)] });
+      report.skipped('user', pdId, name, [reason(err)]);
     }
   }
   return out;
@@ -227,14 +193,7 @@ export function mapTeams(
     }
     ids.set(pdId, value.id);
     out.push({ value, comment: `PagerDuty team ${pdId}` });
-    report.add({
-      kind: 'team',
-      sourceId: pdId,
-      name,
-      outcome: notes.length ? 'changed' : 'imported',
-      klaxonId: value.id,
-      notes,
-    });
+    report.mapped('team', pdId, name, value.id, notes);
   }
   return out;
 }

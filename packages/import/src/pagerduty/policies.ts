@@ -87,22 +87,9 @@ export function mapPolicies(opts: {
         throw new Error(`no rule could be imported${notes.length ? `: ${notes.join('; ')}` : ''}`);
       opts.ids.set(pdId, id);
       out.push({ value, comment: `PagerDuty escalation policy ${pdId}` });
-      opts.report.add({
-        kind: 'escalation_policy',
-        sourceId: pdId,
-        name,
-        outcome: notes.length ? 'changed' : 'imported',
-        klaxonId: id,
-        notes,
-      });
+      opts.report.mapped('escalation_policy', pdId, name, id, notes);
     } catch (err) {
-      opts.report.add({
-        kind: 'escalation_policy',
-        sourceId: pdId,
-        name,
-        outcome: 'skipped',
-        notes: [reason(err)],
-      });
+      opts.report.skipped('escalation_policy', pdId, name, [reason(err)]);
     }
   }
   return out;
@@ -181,17 +168,10 @@ export function mapServices(opts: {
         comment: `PagerDuty service ${pdId}${policyPd ? `, escalation policy ${policyPd}` : ''}`,
       });
       opts.ids.set(pdId, id);
-      report.add({
-        kind: 'service',
-        sourceId: pdId,
-        name,
-        outcome: notes.length ? 'changed' : 'imported',
-        klaxonId: id,
-        notes,
-      });
+      report.mapped('service', pdId, name, id, notes);
       for (const ri of list(s, 'integrations')) mapIntegration(obj(ri, 'integration'), value, out, report);
     } catch (err) {
-      report.add({ kind: 'service', sourceId: pdId, name, outcome: 'skipped', notes: [reason(err)] });
+      report.skipped('service', pdId, name, [reason(err)]);
     }
   }
   if (tierPolicy) out.tierPolicy = tierPolicy;
@@ -209,17 +189,11 @@ function mapIntegration(i: Obj, service: ServiceOut, out: MappedServices, report
       type === 'events_api_v2_inbound_integration'
         ? 'no integration_key in the answer (was include[]=integrations honoured?)'
         : `${type} is not an Events API v2 integration: point that sender at a Klaxon integration key by hand`;
-    report.add({ kind: 'integration', sourceId: iid, name, outcome: 'skipped', notes: [why] });
+    report.skipped('integration', iid, name, [why]);
     return;
   }
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(key)) {
-    report.add({
-      kind: 'integration',
-      sourceId: iid,
-      name,
-      outcome: 'skipped',
-      notes: ['its key has characters Klaxon keys cannot have'],
-    });
+    report.skipped('integration', iid, name, ['its key has characters Klaxon keys cannot have']);
     return;
   }
   const env = keyEnvName(iid);
@@ -267,13 +241,7 @@ export function mapMaintenance(
         notes,
       });
     } catch (err) {
-      report.add({
-        kind: 'maintenance_window',
-        sourceId: pdId,
-        name,
-        outcome: 'skipped',
-        notes: [reason(err)],
-      });
+      report.skipped('maintenance_window', pdId, name, [reason(err)]);
     }
   }
   return out;

@@ -3,10 +3,10 @@
  * Klaxon wants the lowest first), its rotation and restrictions, the schedule's time zone and team, and
  * the overrides of the coming days. Also the source's own rendering (`final_schedule`), for the proof.
  */
+import { isValidZone } from '@klaxon/engine';
 import type { SourceEntry } from '../verify.ts';
 import type { ImportReport } from '../report.ts';
 import type { Mapped } from './people.ts';
-import { isZone } from './people.ts';
 import { mapRestrictions, mapRotation, type RestrictionOut, type RotationOut } from './rotation.ts';
 import {
   IdAllocator,
@@ -50,7 +50,7 @@ const RAILS_ZONES: Record<string, string> = {
 
 export function zoneOf(name: string): string | undefined {
   if (Object.hasOwn(RAILS_ZONES, name)) return RAILS_ZONES[name];
-  return isZone(name) ? name : undefined;
+  return isValidZone(name) ? name : undefined;
 }
 
 export interface MappedSchedules {
@@ -136,25 +136,18 @@ export function mapSchedules(opts: {
           mapped = reason(err);
         }
         if (typeof mapped === 'string') {
-          report.add({
-            kind: 'schedule_layer',
-            sourceId: layerId,
-            name: layerName,
-            outcome: 'skipped',
-            notes: [mapped],
-          });
+          report.skipped('schedule_layer', layerId, layerName, [mapped]);
           if (!mapped.startsWith('it ended')) notes.push(`layer ${layerId} not imported: ${mapped}`);
           continue;
         }
         layers.push(mapped.layer);
-        report.add({
-          kind: 'schedule_layer',
-          sourceId: layerId,
-          name: layerName,
-          outcome: mapped.notes.length ? 'changed' : 'imported',
-          klaxonId: `${id}.layers[${layers.length - 1}]`,
-          notes: mapped.notes,
-        });
+        report.mapped(
+          'schedule_layer',
+          layerId,
+          layerName,
+          `${id}.layers[${layers.length - 1}]`,
+          mapped.notes,
+        );
       }
       if (layers.length === 0) throw new Error('no layer could be imported (see its layers)');
       const value: ScheduleOut = { id, name, timezone: zone, layers, overrides: [] };
@@ -172,13 +165,9 @@ export function mapSchedules(opts: {
         const user = userIds.get(uid);
         const oname = `${name}: override ${new Date(from).toISOString()}`;
         if (!user || to <= from) {
-          report.add({
-            kind: 'override',
-            sourceId: oid,
-            name: oname,
-            outcome: 'skipped',
-            notes: [user ? 'it ends before it starts' : `its user ${uid} was not imported`],
-          });
+          report.skipped('override', oid, oname, [
+            user ? 'it ends before it starts' : `its user ${uid} was not imported`,
+          ]);
           continue;
         }
         const prev = value.overrides[value.overrides.length - 1];
@@ -196,16 +185,9 @@ export function mapSchedules(opts: {
       opts.ids.set(pdId, id);
       schedules.push({ value, comment: `PagerDuty schedule ${pdId} (${tz})` });
       renderings.set(id, renderingOf(s, userIds));
-      report.add({
-        kind: 'schedule',
-        sourceId: pdId,
-        name,
-        outcome: notes.length ? 'changed' : 'imported',
-        klaxonId: id,
-        notes,
-      });
+      report.mapped('schedule', pdId, name, id, notes);
     } catch (err) {
-      report.add({ kind: 'schedule', sourceId: pdId, name, outcome: 'skipped', notes: [reason(err)] });
+      report.skipped('schedule', pdId, name, [reason(err)]);
     }
   }
   return { schedules, renderings };
