@@ -196,7 +196,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       `the range is ${Math.round((o.toMs - o.fromMs) / DAY)} days; at most ${Math.round(maxRange / DAY)} days are backtested at once: split it (e.g. --from -30d --to now)`,
     );
   const prom = new PrometheusClient(o.prometheusUrl);
-  const names = await knownMetrics(prom, o.fromMs, o.toMs);
+  const names = await prom.metricNames(o.fromMs, o.toMs);
   if (names.size === 0)
     throw new BacktestInputError(
       'no_data',
@@ -224,24 +224,4 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     baseline,
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
-}
-
-/** Metric names with a series in the range (the block index answers; no samples are read). */
-async function knownMetrics(prom: PrometheusClient, fromMs: number, toMs: number): Promise<Set<string>> {
-  const res = await fetch(
-    `${prom.url}/api/v1/label/__name__/values?start=${fromMs / 1000}&end=${toMs / 1000}`,
-    { signal: AbortSignal.timeout(60_000) },
-  ).catch((err: unknown) => {
-    throw new BacktestInputError(
-      'prometheus_unreachable',
-      `could not reach Prometheus at ${prom.url} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}); check --prometheus and that Prometheus is up`,
-    );
-  });
-  const body = (await res.json().catch(() => null)) as { status?: string; data?: unknown } | null;
-  if (!body || body.status !== 'success' || !Array.isArray(body.data))
-    throw new BacktestInputError(
-      'prometheus_bad_answer',
-      `${prom.url} did not answer like Prometheus's HTTP API (label values: HTTP ${res.status}); is --prometheus the Prometheus base URL?`,
-    );
-  return new Set(body.data as string[]);
 }

@@ -56,16 +56,22 @@ export class PrometheusClient {
     this.timeoutMs = o.timeoutMs ?? 120_000;
   }
 
-  private async get(path: string, params: Record<string, string>): Promise<ApiBody> {
-    const body = new URLSearchParams(params);
+  /** Queries go as POST forms (a long expression fits); the label-values endpoint takes GET only. */
+  private async get(path: string, params: Record<string, string>, method = 'POST'): Promise<ApiBody> {
+    const form = new URLSearchParams(params);
     let res: Response;
     try {
-      res = await fetch(`${this.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      res =
+        method === 'GET'
+          ? await fetch(`${this.url}${path}?${form.toString()}`, {
+              signal: AbortSignal.timeout(this.timeoutMs),
+            })
+          : await fetch(`${this.url}${path}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: form,
+              signal: AbortSignal.timeout(this.timeoutMs),
+            });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
       if ((err as Error).name === 'TimeoutError')
@@ -95,6 +101,29 @@ export class PrometheusClient {
       throw new QueryError(code, parsed.error ?? `HTTP ${res.status}`);
     }
     return parsed;
+  }
+
+  /** Metric names with a series in the range: the block index answers, no samples are read. */
+  async metricNames(fromMs: number, toMs: number): Promise<Set<string>> {
+    const bad = (why: string) =>
+      new BacktestInputError(
+        'prometheus_bad_answer',
+        `${this.url} did not answer like Prometheus's HTTP API (label values: ${why}); is --prometheus the Prometheus base URL?`,
+      );
+    let body: ApiBody;
+    try {
+      body = await this.get(
+        '/api/v1/label/__name__/values',
+        { start: String(fromMs / 1000), end: String(toMs / 1000) },
+        'GET',
+      );
+    } catch (err) {
+      throw err instanceof QueryError ? bad(err.message) : err;
+    }
+    // Label values answer a list where queries answer { resultType, result }.
+    const names = (body as { data?: unknown }).data;
+    if (!Array.isArray(names)) throw bad('no list of names');
+    return new Set((names as unknown[]).filter((n): n is string => typeof n === 'string'));
   }
 
   /** An instant query at `timeMs`: the vector's series and their values. */
