@@ -131,9 +131,16 @@ export function dispatch(o: {
   const log = new Map<string, LogEntry>();
   const out: Delivery[] = [];
   const routeIds = new Map<RouteNode, number>();
-  const everyAlert = [...tracked, ...inhibitors];
-  const firingAt = (t: number) =>
-    everyAlert.filter((a) => a.firingAtMs <= t && (a.resolvedAtMs === null || a.resolvedAtMs > t));
+  // The alerts firing now, kept as time moves forward (flushes come in time order): each alert enters
+  // once and leaves once, so a month of flushes does not rescan every alert.
+  const pending = [...tracked, ...inhibitors].sort((a, b) => a.firingAtMs - b.firingAtMs);
+  const live = new Set<Tracked>();
+  let next = 0;
+  const firingAt = (t: number) => {
+    for (; next < pending.length && pending[next]!.firingAtMs <= t; next++) live.add(pending[next]!);
+    for (const a of live) if (a.resolvedAtMs !== null && a.resolvedAtMs <= t) live.delete(a);
+    return [...live];
+  };
 
   const flush = (g: Group, t: number) => {
     const active = firingAt(t);
