@@ -17,6 +17,8 @@ export default tseslint.config(
       'eslint.config.js',
       'eslint.layers.js',
       '**/*.gen.ts',
+      // The service worker is plain JS with JSDoc types, checked by tsc (packages/web/tsconfig.sw.json).
+      'packages/web/public/',
     ],
   },
   js.configs.recommended,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import {
@@ -81,3 +82,36 @@ export async function buildTestApp(
 }
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A browser against an app under test: signs in with a password, keeps the session cookie and sends the
+ * CSRF token on unsafe methods, like the web app does.
+ */
+export function sessionBrowser(app: FastifyInstance) {
+  let cookie: string | undefined;
+  let csrf: string | undefined;
+  const request = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => {
+    const res = await app.inject({
+      method,
+      url,
+      ...(payload ? { payload } : {}),
+      headers: {
+        ...(cookie ? { cookie: `klaxon_session=${cookie}` } : {}),
+        ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}),
+      },
+    });
+    const set = res.cookies.find((c) => c.name === 'klaxon_session');
+    if (set) cookie = set.value === '' ? undefined : set.value;
+    return res;
+  };
+  return {
+    request,
+    async login(username: string, password: string) {
+      const res = await request('POST', '/api/v1/auth/login', { username, password });
+      if (res.statusCode !== 200)
+        throw new Error(`sign-in as ${username} failed: ${res.statusCode} ${res.body}`);
+      csrf = res.json<{ csrfToken: string }>().csrfToken;
+      return res;
+    },
+  };
+}

@@ -59,6 +59,7 @@ export {
   DIALECTS,
   freshDatabase,
   pgAvailable,
+  sessionBrowser,
   skipPostgres,
   testConfig,
 } from './helpers.ts';

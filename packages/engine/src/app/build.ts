@@ -4,6 +4,7 @@
  * so tests use `app.inject()`; `startServer` (server.ts) adds the socket and the engine loop. Given
  * `shared` (shared.ts), it builds one config generation's routes on parts that outlive a reload.
  */
+import { deviceRoutes } from '../devices/routes.ts';
 import type { Server } from 'node:http';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createHttp, type HttpOptions } from '../http/server.ts';
@@ -17,9 +18,11 @@ import { incidentRoutes } from '../incidents/routes.ts';
 import { deploymentRoutes } from '../deployments/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { inboundRoutes } from '../delivery/inbound.ts';
+import { actionRoutes } from '../actions/routes.ts';
 import { analyticsRoutes } from '../analytics/routes.ts';
 import type { ProviderRegistry } from '../delivery/registry.ts';
 import { scheduleRoutes } from '../schedules/routes.ts';
+import { shiftNotifier } from '../shifts/notifier.ts';
 import { overrideRoutes } from '../schedules/overrides-routes.ts';
 import { onCallRoutes } from '../oncall/routes.ts';
 import { policyRoutes } from '../escalation/routes.ts';
@@ -136,15 +139,17 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   incidentRoutes(app, { config, store, clock, credentials });
   deploymentRoutes(app, { config, store, clock, credentials });
   inboundRoutes(app, { config, store, clock, poke: deps.poke });
+  actionRoutes(app, { config, store, clock, poke: deps.poke });
   analyticsRoutes(app, { config, store, clock, credentials });
   orgRoutes(app, { config, store, clock, credentials });
   streamRoutes(app, { config, credentials, feed });
   const directory = deps.directory ?? new OnCallDirectory(config);
-  scheduleRoutes(app, { config, store, clock, credentials, directory });
+  scheduleRoutes(app, { config, store, clock, credentials, directory, notifier: shiftNotifier(config) });
   onCallRoutes(app, { config, store, clock, credentials, directory });
   overrideRoutes(app, { config, store, clock, credentials, directory });
   policyRoutes(app, { config, store, clock, credentials, directory });
   maintenanceRoutes(app, { config, store, clock, credentials });
+  deviceRoutes(app, { config, store, clock, credentials, poke: deps.poke });
   deps.routes?.(app, credentials);
 
   app.addHook('onClose', () => queue.drain());

@@ -1,9 +1,12 @@
 /** The engine's standard modules, in the order each cycle runs them. */
+import { deviceDirectory } from '../devices/store.ts';
 import { annotationModule, type AnnotationModule } from '../annotations/module.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { handoffModule } from '../oncall/handoffs.ts';
+import { requestsModule } from '../schedules/requests-module.ts';
+import { shiftNotifier } from '../shifts/notifier.ts';
 import { heartbeatModule } from '../heartbeat/module.ts';
 import { escalationModule } from '../escalation/module.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
@@ -35,7 +38,7 @@ export interface StandardModules {
   annotations: AnnotationModule | null;
 }
 
-/** Heartbeat, escalation, delivery, handoffs and Grafana annotations, built from the config. */
+/** Heartbeat, escalation, delivery, handoffs, shift requests and Grafana annotations, from the config. */
 export function standardModules(
   config: KlaxonConfig,
   store: KlaxonDatabase,
@@ -52,7 +55,9 @@ export function standardModules(
           config,
           db: store.db,
           clock: opts.clock,
-          registry: opts.registry ?? ProviderRegistry.fromConfig(config, opts.clock),
+          registry:
+            opts.registry ??
+            ProviderRegistry.fromConfig(config, opts.clock, deviceDirectory(store.db, opts.clock)),
           metrics: opts.metrics,
           poke: opts.poke,
         });
@@ -67,6 +72,8 @@ export function standardModules(
   if (delivery) modules.push(delivery);
   const handoffs = handoffModule(directory);
   if (handoffs) modules.push(handoffs);
+  const requests = requestsModule(config, shiftNotifier(config));
+  if (requests) modules.push(requests);
   // Last, and only over its own rows: a slow Grafana never holds up paging.
   const annotations = config.grafana
     ? annotationModule({

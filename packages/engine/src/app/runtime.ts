@@ -6,6 +6,7 @@
  * it (gateway.ts), the next engine cycle runs its modules, the ingest queue's next batch uses its config.
  * The old generation finishes its requests and its provider calls, then closes.
  */
+import { deviceDirectory } from '../devices/store.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Credentials } from '../auth/credentials.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -130,7 +131,8 @@ export class Runtime {
     const o = this.#o;
     const { gateway, metricsGateway } = o;
     const directory = new OnCallDirectory(config);
-    const registry = o.registry ?? ProviderRegistry.fromConfig(config, o.clock);
+    const registry =
+      o.registry ?? ProviderRegistry.fromConfig(config, o.clock, deviceDirectory(o.store.db, o.clock));
     const marked = gateway.mark();
     const metricsMarked = metricsGateway?.mark();
     let built: KlaxonApp | undefined;

@@ -9,8 +9,11 @@ import type { AuthUser, Role, ServicesView, TeamsView } from './config.ts';
 
 /** How a principal reached Klaxon: a web sign-in, an API token, or a reply on a channel it was paged on. */
 export type PrincipalVia = 'password' | 'oidc' | 'token' | ChannelVia;
-/** Channels a person acts through without signing in: the channel identifies them. */
-export type ChannelVia = 'sms' | 'voice' | 'slack';
+/**
+ * Channels a person acts through without signing in: the channel identifies them (the number an SMS came
+ * from, the person a call paged, the Slack user), or a signed link sent to them by push or email.
+ */
+export type ChannelVia = 'sms' | 'voice' | 'slack' | 'push' | 'email';
 
 export interface Principal {
   /** The actor recorded on changes: the user id for people, the token name for tokens. */
@@ -64,8 +67,9 @@ export function userPrincipal(
 
 /**
  * The principal for a person acting through a channel that identifies them (the phone an SMS came from,
- * the person a call paged, the Slack user who pressed a button), with the role and teams the config gives
- * them now. Its name, the recorded actor, is `<channel>:<user id>`.
+ * the person a call paged, the Slack user who pressed a button, the person a signed link was sent to),
+ * with the role and teams the config gives them now. Its name, the recorded actor, is
+ * `<channel>:<user id>`.
  */
 export function channelPrincipal(
   config: TeamsView,
@@ -88,7 +92,8 @@ export type ActionDecision = { allowed: true } | { allowed: false; reason: 'role
 /**
  * Whether the principal may act (acknowledge, resolve, escalate, add a note) on an incident of
  * `serviceId`: at least `role` (as requireRole checks), and the service visible to them (as canSeeService
- * checks). Every action path calls this one function; each answers a refusal in its own medium (the API
+ * checks) unless `paged`: a person the incident paged may act on it whatever team owns its service (a
+ * tier's rotation pages across teams, and the person woken must be able to stop the escalation). Every action path calls this one function; each answers a refusal in its own medium (the API
  * with 403, or 404 for another team's incident so ids do not leak; SMS, voice and Slack with a sentence).
  *
  * @example
@@ -100,12 +105,13 @@ export function authorizeAction(
   p: Principal,
   serviceId: string,
   role: Role = 'responder',
+  opts: { paged?: boolean } = {},
 ): ActionDecision {
   if (!hasRole(p, role)) {
     const who = p.kind === 'token' ? `token "${p.name}"` : `user "${p.userId ?? p.name}"`;
     return { allowed: false, reason: 'role', message: `This needs the ${role} role; ${who} has ${p.role}.` };
   }
-  if (!canSeeService(config, p, serviceId))
+  if (!opts.paged && !canSeeService(config, p, serviceId))
     return {
       allowed: false,
       reason: 'team',

@@ -17,6 +17,8 @@ import { maintenanceWindowSchema } from '../maintenance/config.ts';
 import { notificationDefaultsSchema, notificationsSchema } from '../notifications/config.ts';
 import { serviceSchema, teamSchema, userSchema } from '../org/config.ts';
 import { scheduleSchema } from '../schedules/config.ts';
+import { shiftRequestsSchema } from '../schedules/requests-config.ts';
+import { actionLinksSchema } from '../actions/config.ts';
 import { serverSchema } from './config.ts';
 import { checkReferences } from './references.ts';
 
@@ -52,6 +54,7 @@ export const configSchema = z
     teams: z.array(teamSchema).default([]),
     services: z.array(serviceSchema).min(1, 'define at least one service'),
     schedules: z.array(scheduleSchema).default([]),
+    shiftRequests: shiftRequestsSchema,
     escalationPolicies: z.array(escalationPolicySchema).default([]),
     maintenance: z
       .array(maintenanceWindowSchema)
@@ -65,6 +68,7 @@ export const configSchema = z
     integrationKeys: z.array(integrationKeySchema).default([]),
     apiTokens: z.array(apiTokenSchema).default([]),
     auth: authSchema,
+    actionLinks: actionLinksSchema,
   })
   .superRefine(checkReferences);
 

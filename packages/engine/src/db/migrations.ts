@@ -374,6 +374,106 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // The responder's phone and calendar: signed one-tap action links, the browsers' push subscriptions,
+    // cover and swap requests, temporary schedules, and where each override came from.
+    '0010_responder_self_service': {
+      async up(db: AnyDb) {
+        const autoId = (c: ColumnDefinitionBuilder) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
+        await db.schema
+          .createTable('signing_keys')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('action_links')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('incident_id', ms, (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('notification_id', ms)
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('expires_at', ms, (c) => c.notNull())
+          .addColumn('used_at', ms)
+          .addColumn('result', 'text')
+          .execute();
+        await db.schema
+          .createIndex('action_links_notification')
+          .on('action_links')
+          .columns(['notification_id', 'action'])
+          .execute();
+        await db.schema
+          .createIndex('action_links_expiry')
+          .on('action_links')
+          .columns(['expires_at'])
+          .execute();
+        await db.schema
+          .createTable('push_devices')
+          .addColumn('id', id, autoId)
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('endpoint', 'text', (c) => c.notNull().unique())
+          .addColumn('p256dh', 'text', (c) => c.notNull())
+          .addColumn('auth', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('last_used_at', ms)
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema.createIndex('push_devices_user').on('push_devices').columns(['user_id']).execute();
+        await db.schema
+          .createTable('shift_requests')
+          .addColumn('id', id, autoId)
+          .addColumn('schedule_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('requester', 'text', (c) => c.notNull())
+          .addColumn('starts_at', ms, (c) => c.notNull())
+          .addColumn('ends_at', ms, (c) => c.notNull())
+          .addColumn('counterpart', 'text')
+          .addColumn('swap_starts_at', ms)
+          .addColumn('swap_ends_at', ms)
+          .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('expires_at', ms, (c) => c.notNull())
+          .addColumn('warned_at', ms)
+          .addColumn('resolved_by', 'text')
+          .addColumn('resolved_at', ms)
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('shift_requests_schedule')
+          .on('shift_requests')
+          .columns(['schedule_id', 'state'])
+          .execute();
+        await db.schema
+          .createIndex('shift_requests_due')
+          .on('shift_requests')
+          .columns(['state', 'expires_at'])
+          .execute();
+        await db.schema
+          .createTable('temporary_schedules')
+          .addColumn('id', id, autoId)
+          .addColumn('schedule_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('starts_at', ms, (c) => c.notNull())
+          .addColumn('ends_at', ms, (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('temporary_schedules_range')
+          .on('temporary_schedules')
+          .columns(['schedule_id', 'ends_at'])
+          .execute();
+        await db.schema
+          .alterTable('schedule_overrides')
+          .addColumn('source', 'text', (c) => c.notNull().defaultTo('api'))
+          .execute();
+        await db.schema.alterTable('schedule_overrides').addColumn('source_id', ms).execute();
+      },
+    },
   };
 }
 

@@ -118,6 +118,10 @@ export interface ScheduleOverridesTable {
   ends_at: number;
   created_by: string;
   created_at: number;
+  /** `api` (an override made directly), `cover`, `swap` or `temporary`. */
+  source: ColumnType<string, string | undefined, string>;
+  /** The shift request or temporary schedule the override belongs to, for the sources other than `api`. */
+  source_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A change to a schedule (an override added or removed), with who made it: the schedule's timeline. */
@@ -235,6 +239,84 @@ export interface InboundRequestsTable {
   expires_at: number;
 }
 
+/** A key the engine made for itself (the action links' HMAC key), shared by every replica. */
+export interface SigningKeysTable {
+  name: string;
+  secret: string;
+  created_at: number;
+}
+
+/**
+ * A signed, single-use, expiring link that acts on one incident as one person (`/a/<incident>/<token>`):
+ * the token is `<id>.<HMAC>`; `used_at` is set once, by the request that acted.
+ */
+export interface ActionLinksTable {
+  id: string;
+  incident_id: number;
+  user_id: string;
+  /** `acknowledge` or `resolve`. */
+  action: string;
+  /** The channel whose message carried the link (sms, email, push …): the actor is `<channel>:<user>`. */
+  channel: string;
+  notification_id: number | null;
+  created_at: number;
+  expires_at: number;
+  used_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** What using it did, in a sentence. */
+  result: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A browser's Web Push subscription, registered by its signed-in owner (one row per device). */
+export interface PushDevicesTable {
+  id: Generated<number>;
+  user_id: string;
+  name: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+  last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A person's request for someone to cover part of their shift, or to swap shifts with one person. */
+export interface ShiftRequestsTable {
+  id: Generated<number>;
+  schedule_id: string;
+  /** `cover` or `swap`. */
+  kind: string;
+  /** `open`, `accepted`, `declined`, `canceled` or `expired`. */
+  state: string;
+  requester: string;
+  /** The requester's range to hand over. */
+  starts_at: number;
+  ends_at: number;
+  /** For a swap: the person asked. For a cover: null (anyone on the schedule may take it). */
+  counterpart: string | null;
+  /** For a swap: the counterpart's range the requester takes in exchange. */
+  swap_starts_at: number | null;
+  swap_ends_at: number | null;
+  note: ColumnType<string, string | undefined, string>;
+  expires_at: number;
+  /** When the "still unfilled" warning went out (once). */
+  warned_at: ColumnType<number | null, number | null | undefined, number | null>;
+  resolved_by: ColumnType<string | null, string | null | undefined, string | null>;
+  resolved_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A temporary schedule: for [starts_at, ends_at) its shifts (overrides with this source) replace the schedule. */
+export interface TemporarySchedulesTable {
+  id: Generated<number>;
+  schedule_id: string;
+  name: string;
+  starts_at: number;
+  ends_at: number;
+  created_by: string;
+  created_at: number;
+}
+
 export interface Database {
   deployments: DeploymentsTable;
   grafana_annotations: GrafanaAnnotationsTable;
@@ -251,6 +333,11 @@ export interface Database {
   sessions: SessionsTable;
   oidc_logins: OidcLoginsTable;
   inbound_requests: InboundRequestsTable;
+  signing_keys: SigningKeysTable;
+  action_links: ActionLinksTable;
+  push_devices: PushDevicesTable;
+  shift_requests: ShiftRequestsTable;
+  temporary_schedules: TemporarySchedulesTable;
 }
 
 export type EscalationRow = Selectable<EscalationsTable>;

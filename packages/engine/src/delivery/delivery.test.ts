@@ -214,7 +214,12 @@ describe('notification delivery', () => {
       ),
       To: '+15550000001',
       From: '+15559990000',
-      Body: `[T1] #${id} Consumer group match-events lags 12,000 messages Reply "ack ${id}" or "resolve ${id}".`,
+      // With the signed acknowledge link (actions/links.ts).
+      Body: expect.stringMatching(
+        new RegExp(
+          `^\\[T1\\] #${id} Consumer group match-events lags 12,000 messages https://klaxon\\.example\\.com/a/${id}/[\\w-]{16}\\.[\\w-]{16} Reply "ack ${id}" or "resolve ${id}"\\.$`,
+        ),
+      ),
     });
     const call = fakes.twilio.requests.find((r) => r.path.endsWith('/Calls.json'))!;
     expect(form(call.body)).toMatchObject({ To: '+15550000001', From: '+15559990000', Method: 'POST' });

@@ -133,8 +133,9 @@ describe.each(DIALECTS)('inbound actions on %s', (dialect) => {
     expect(await kinds(id)).not.toContain('incident.acknowledged');
   });
 
-  it('refuses a responder of another team by SMS and by Slack', async () => {
-    const id = await paged('kafka', 't1');
+  it('refuses a responder of another team by SMS and by Slack until the incident pages them', async () => {
+    // Opened, not yet paged (the engine has not run): Gina is of another team and was not woken for it.
+    const id = await h.fire({ alertname: 'Down-t1', service: 'kafka' }, 'kafka down', 't1');
     const bySms = await sms('+15550000007', `resolve ${id}`)();
     expect(bySms.statusCode).toBe(200);
     expect(bySms.body).toContain(`Incident ${id} does not exist or is not on a service of your teams`);
@@ -148,6 +149,10 @@ describe.each(DIALECTS)('inbound actions on %s', (dialect) => {
     const own = await paged('game-api', 't2');
     expect((await sms('+15550000007', `ack ${own}`)()).body).toContain(`#${own} acknowledged`);
     expect(await state(own)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'sms:gina' });
+    // Once the tier's policy pages her for the other team's incident, she may stop it.
+    await h.cycle();
+    expect((await sms('+15550000007', `ack ${id}`)()).body).toContain(`#${id} acknowledged`);
+    expect(await state(id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'sms:gina' });
   });
 
   it('refuses a Slack button pressed by a Slack user who is no Klaxon user, with an ephemeral reply', async () => {

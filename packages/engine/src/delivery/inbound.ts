@@ -54,6 +54,19 @@ function publicUrl(config: InboundConfig, req: FastifyRequest): string {
   return `${base}${req.url}`;
 }
 
+/** Whether incident `incidentId` paged `userId` (a page notification to them, on any channel). */
+async function wasPaged(store: KlaxonDatabase, incidentId: number, userId: string): Promise<boolean> {
+  const row = await store.db
+    .selectFrom('notifications')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'page')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
   const { config, store, clock } = deps;
   const twilio = config.notifications.providers.filter((p) => p.type === 'twilio');
@@ -63,7 +76,8 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
     config.users.find((u) => u.contactMethods.some((c) => types.includes(c.type) && c.address === address));
   /**
    * Whether `user`, reached through `via`, may act on the incident: the principal to act as, or the
-   * sentence that tells them why not. Another team's incident is answered like a missing one.
+   * sentence that tells them why not. Another team's incident is answered like a missing one, unless the
+   * incident paged this person.
    */
   const authorize = async (
     user: InboundUser,
@@ -76,7 +90,8 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundDeps): void {
       .select('service_id')
       .where('id', '=', incidentId)
       .executeTakeFirst();
-    const decision = authorizeAction(config, principal, row?.service_id ?? '', 'responder');
+    const paged = row ? await wasPaged(store, incidentId, user.id) : false;
+    const decision = authorizeAction(config, principal, row?.service_id ?? '', 'responder', { paged });
     if (decision.allowed && row) return { principal };
     if (!decision.allowed && decision.reason === 'role')
       return {

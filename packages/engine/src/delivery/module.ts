@@ -5,9 +5,11 @@
  * fails it is retried with exponential backoff and jitter (honouring Retry-After) until `maxAttempts`,
  * then marked failed, and if that leaves a paged person with no channel that worked, the escalation moves
  * on at once. Every attempt is a timeline event and a `klaxon_notifications_total` sample. A row left in
- * `sending` by a crash is claimed again once stale: delivery is at least once.
+ * `sending` by a crash is claimed again once stale: delivery is at least once. A page by SMS, email or
+ * push gets its signed action links (actions/links.ts) just before it is composed; a retry reuses them.
  */
 import type { Kysely } from 'kysely';
+import { ActionLinks, type ActionLinksView } from '../actions/links.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Database, NewIncidentEventRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
@@ -33,7 +35,7 @@ const CLAIM = 200;
 const PAGING_CHANNELS = new Set(['voice', 'sms', 'push']);
 
 export interface DeliveryDeps {
-  config: DeliveryConfig;
+  config: DeliveryConfig & ActionLinksView;
   db: Kysely<Database>;
   clock: Clock;
   registry: ProviderRegistry;
@@ -55,6 +57,7 @@ export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
   const n = deps.config.notifications;
   const timeoutMs = n.timeoutSeconds * 1000;
   const lanes = new Lanes(Object.keys(n.rateLimits));
+  const links = new ActionLinks({ db: deps.db, clock: deps.clock, config: deps.config });
   const worker = outboxWorker({
     name: 'delivery',
     table: 'notifications',
@@ -62,12 +65,17 @@ export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
     everyMs: 200,
     claimLimit: CLAIM,
     staleMs: timeoutMs * Math.max(1, deps.registry.providers.length) + 60_000,
-    deliver: (rows) => deliverAll(deps, lanes, rows),
+    deliver: (rows) => deliverAll(deps, lanes, links, rows),
   });
   return { ...worker.module, dispatch: worker.dispatch, drain: worker.drain };
 }
 
-async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRow[]): Promise<void> {
+async function deliverAll(
+  deps: DeliveryDeps,
+  lanes: Lanes,
+  links: ActionLinks,
+  rows: NotificationRow[],
+): Promise<void> {
   const ids = [...new Set(rows.map((r) => r.incident_id).filter((id): id is number => id !== null))];
   const incidents = new Map<number, IncidentDto>();
   const alerts = new Map<number, AlertDto[]>();
@@ -96,6 +104,8 @@ async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRo
       const incident = row.incident_id !== null ? (incidents.get(row.incident_id) ?? null) : null;
       const send = async () => {
         try {
+          // The links are a courtesy too: if they cannot be issued, the page goes out without them.
+          const actions = await links.forPage(row, incident?.state ?? null).catch(() => undefined);
           await deliverOne(
             deps,
             row,
@@ -105,6 +115,7 @@ async function deliverAll(deps: DeliveryDeps, lanes: Lanes, rows: NotificationRo
               incident,
               alerts.get(row.incident_id ?? -1) ?? [],
               changes.get(row.incident_id ?? -1) ?? [],
+              actions,
             ),
           );
         } catch (err) {

@@ -10,7 +10,8 @@ export type DeliveryChannel = 'voice' | 'sms' | 'push' | 'email' | 'slack' | 'we
 /** Everything a provider needs to send one notification. */
 export interface OutboundMessage {
   notificationId: number;
-  kind: 'page' | 'handoff' | 'update';
+  /** `notice`: about no incident, not a handoff (a cover request offer, a device's test). */
+  kind: 'page' | 'handoff' | 'update' | 'notice';
   channel: DeliveryChannel;
   /** Phone number, email address, push topic, Slack channel or user, webhook or routing key. */
   address: string;
@@ -34,6 +35,11 @@ export interface OutboundMessage {
   short: string;
   /** What changed before the incident opened (deployments), newest first; empty or absent when none. */
   changes?: readonly ChangeDto[];
+  /**
+   * Signed one-tap links for this page, bound to (incident, person, action), when the engine has a public
+   * URL: `POST` acts, `GET` shows a confirmation page. Absent on handoffs, updates and channel posts.
+   */
+  actions?: { acknowledge?: string; resolve?: string };
   /** Where a provider's inbound callbacks go (Twilio voice, status callbacks). */
   callbackBaseUrl: string | null;
 }

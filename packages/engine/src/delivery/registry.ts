@@ -10,6 +10,7 @@ import { smtpProvider } from './providers/smtp.ts';
 import { twilioProvider } from './providers/twilio.ts';
 import { vonageProvider } from './providers/vonage.ts';
 import { webhookProvider } from './providers/webhook.ts';
+import type { DeviceDirectory } from '../devices/store.ts';
 import { webPushProvider } from './providers/webpush.ts';
 
 export type { ProviderConfig } from '../notifications/config.ts';
@@ -18,6 +19,7 @@ export function buildProvider(
   p: ProviderConfig,
   config: ProvidersConfig,
   clock: Clock,
+  devices?: DeviceDirectory,
 ): NotificationProvider {
   const timeoutMs = config.notifications.timeoutSeconds * 1000;
   switch (p.type) {
@@ -68,6 +70,7 @@ export function buildProvider(
         privateKey: p.privateKey,
         subject: p.subject,
         timeoutMs,
+        ...(devices ? { devices } : {}),
       });
     case 'outbox':
       return outboxProvider({
@@ -86,8 +89,11 @@ export class ProviderRegistry {
     this.providers = providers;
   }
 
-  static fromConfig(config: ProvidersConfig, clock: Clock): ProviderRegistry {
-    return new ProviderRegistry(config.notifications.providers.map((p) => buildProvider(p, config, clock)));
+  /** The configured providers; `devices` lets web push reach the browsers people enabled. */
+  static fromConfig(config: ProvidersConfig, clock: Clock, devices?: DeviceDirectory): ProviderRegistry {
+    return new ProviderRegistry(
+      config.notifications.providers.map((p) => buildProvider(p, config, clock, devices)),
+    );
   }
 
   /** The providers to try for a message, in failover order (their order in the config). */

@@ -22,6 +22,18 @@ export const ERROR_CODES = {
     status: 400,
     hint: "The override's range is refused: to must be after from, from at most an hour ago and at most 366 days ahead, and the override no longer than the schedule's overrideMaxDays (default 90).",
   },
+  not_on_call: {
+    status: 400,
+    hint: 'A shift request hands over time its requester is on call (and a swap takes time the other person is on call), overrides included. Pick a range inside the shift, as GET /api/v1/schedules/:id/shifts shows it.',
+  },
+  invalid_temporary_schedule: {
+    status: 400,
+    hint: "A temporary schedule's shift ends before it starts, lies outside the period, or overlaps another shift. Give each moment of the period exactly one person.",
+  },
+  temporary_gap: {
+    status: 400,
+    hint: 'The shifts of a temporary schedule leave part of its period uncovered (the message names it): it replaces the schedule there, so nobody would be on call. Add a shift for that time or shorten the period.',
+  },
   unknown_service: {
     status: 400,
     hint: 'The deployment names no service in the config. Use a service id, or map the repository or Argo CD app under deployments in the config.',
@@ -94,11 +106,47 @@ export const ERROR_CODES = {
     status: 400,
     hint: 'The config file was not reloaded: it has problems (each in details, with file:line:column). The running config is unchanged; fix the file and reload again.',
   },
+  push_endpoint_refused: {
+    status: 400,
+    hint: "The browser's push endpoint is not on a push service the config allows (https, a host in the webpush provider's endpointHosts). Use a supported browser, or ask an admin to allow that push service.",
+  },
+  push_not_configured: {
+    status: 409,
+    hint: 'No webpush provider is configured, so browsers cannot receive notifications. Add one with VAPID keys (notifications.providers[] type webpush).',
+  },
   not_found: { status: 404, hint: 'No such resource.' },
   route_not_found: { status: 404, hint: 'No such endpoint. See /api/v1/openapi.json for the API.' },
   method_not_allowed: { status: 405, hint: 'This endpoint does not take that HTTP method.' },
   incident_resolved: { status: 409, hint: 'The incident is already resolved.' },
+  request_closed: {
+    status: 409,
+    hint: 'The shift request is no longer open: someone else accepted it first, or it was declined, canceled or expired. Reload the requests.',
+  },
+  request_overlap: {
+    status: 409,
+    hint: 'You already have an open request over part of this range. Cancel it first, or ask for another range.',
+  },
+  temporary_overlap: {
+    status: 409,
+    hint: 'Another temporary schedule of this schedule overlaps the period. Remove it first, or pick another period.',
+  },
   not_escalating: { status: 409, hint: 'The incident has no escalation step left to run now.' },
+  link_invalid: {
+    status: 404,
+    hint: 'The action link is not valid: it was cut short, altered, or is too old to be known. Open the incident in Klaxon instead.',
+  },
+  link_wrong_incident: {
+    status: 400,
+    hint: 'The action link belongs to another incident than the one in its address. Use the link exactly as it was sent.',
+  },
+  link_used: {
+    status: 409,
+    hint: 'The action link was already used; each link works once. Open the incident in Klaxon to see its state.',
+  },
+  link_expired: {
+    status: 410,
+    hint: 'The action link has expired (actionLinks.ttlMinutes after the page was sent). Open the incident in Klaxon instead.',
+  },
   payload_too_large: {
     status: 413,
     hint: 'The body is larger than server.bodyLimitBytes. Send fewer alerts per request or raise the limit.',

@@ -7,6 +7,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, NewIncidentEventRow, NewNotificationRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
+import { pushAddresses } from '../devices/store.ts';
 import { queueNotifications } from '../notifications/store.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
 import type { Urgency } from '../org/config.ts';
@@ -103,12 +104,13 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
         const urgency = row.urgency as Urgency;
         // People with no contact plan at this urgency (e.g. put on call by an old override, or config
         // drift) count as not reached: named on the timeline, and the step does not wait for them.
+        const devices = await pushAddresses(trx, users);
         const unreachable = users.flatMap((user) => {
-          const reason = deps.directory.unreachableReason(user, urgency);
+          const reason = deps.directory.unreachableReason(user, urgency, devices);
           return reason ? [{ user, reason }] : [];
         });
         const reached = users.filter((u) => !unreachable.some((x) => x.user === u));
-        const planned = reached.flatMap((u) => deps.directory.plan(u, urgency));
+        const planned = reached.flatMap((u) => deps.directory.plan(u, urgency, devices));
         const cannot = unreachable.map((x) => `${x.user} ${x.reason}`).join('; ');
         for (const p of planned) {
           notifications.push({

@@ -7,6 +7,14 @@ import type { Tier } from '../alerts/tier.ts';
 import { notificationRuleSchema, type ServiceConfig } from '../org/config.ts';
 import { id, secret } from '../validation/zod.ts';
 
+/** The push services of the major browsers: the hosts a registered subscription's endpoint may name. */
+export const DEFAULT_PUSH_HOSTS = [
+  'fcm.googleapis.com',
+  'updates.push.services.mozilla.com',
+  '*.notify.windows.com',
+  'web.push.apple.com',
+] as const;
+
 const providerBase = {
   id,
   baseUrl: z.url().optional().describe("Override the service's API URL (regional endpoints, tests)."),
@@ -51,6 +59,17 @@ const provider = z.discriminatedUnion('type', [
     publicKey: secret.describe('VAPID public key (npx web-push generate-vapid-keys).'),
     privateKey: secret,
     subject: z.string().regex(/^(mailto:|https:)/, 'use a mailto: or https: contact'),
+    endpointHosts: z
+      .array(z.string().min(1).max(253))
+      .max(50)
+      .default([...DEFAULT_PUSH_HOSTS])
+      .describe(
+        "Push services a browser may register (host names; `*.example.com` matches subdomains). The default lists the browsers' own services (Chrome, Firefox, Edge, Safari); add your own ntfy or autopush host.",
+      ),
+    allowInsecureEndpoints: z
+      .boolean()
+      .default(false)
+      .describe('Accept http:// push endpoints (local tests only).'),
   }),
   z.strictObject({
     id,

@@ -4,11 +4,12 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { PUSH_DEVICES_ONLY } from '../devices/store.ts';
 import type { Channel, Urgency } from '../org/config.ts';
 import { describeReachProblem, reachProblem, rulesFor } from '../org/reach.ts';
 import type { ScheduleConfig } from '../schedules/config.ts';
-import type { LayerSpec, RotationSpec } from '../schedules/rotation.ts';
-import { rotationAnchor } from '../schedules/rotation.ts';
+import type { LayerSpec } from '../schedules/rotation.ts';
+import { rotationSpec } from '../schedules/rotation.ts';
 import { onCallAt, type Override, type ScheduleSpec } from '../schedules/schedule.ts';
 import type { EscalationTarget, OnCallConfig } from './config.ts';
 
@@ -16,20 +17,15 @@ const UNITS = { hourly: 'hour', daily: 'day', weekly: 'week' } as const;
 
 export function toScheduleSpec(s: ScheduleConfig): ScheduleSpec {
   const layers: LayerSpec[] = s.layers.map((l) => {
-    const unit = UNITS[l.rotation.type];
-    const rotation: RotationSpec = {
+    const rotation = rotationSpec({
       zone: s.timezone,
       users: l.users,
-      unit,
+      unit: UNITS[l.rotation.type],
       every: l.rotation.every,
-      anchor: rotationAnchor({
-        zone: s.timezone,
-        unit,
-        startDate: l.rotation.start,
-        handoffTime: l.rotation.handoffTime,
-        handoffWeekday: l.rotation.handoffWeekday,
-      }),
-    };
+      startDate: l.rotation.start,
+      handoffTime: l.rotation.handoffTime,
+      handoffWeekday: l.rotation.handoffWeekday,
+    });
     return { name: l.name, rotation, restrictions: l.restrictions };
   });
   return { id: s.id, name: s.name, zone: s.timezone, layers };
@@ -121,15 +117,29 @@ export class OnCallDirectory {
     });
   }
 
-  /** How `userId` is reached at `urgency`: their own rules, else the defaults, with addresses. */
-  plan(userId: string, urgency: Urgency): PlannedNotification[] {
+  /**
+   * How `userId` is reached at `urgency`: their own rules, else the defaults, with addresses. A push rule
+   * reaches the configured push address (unless it is `devices`) and every browser the person enabled
+   * (`devices`: their `webpush:device:<id>` addresses, from devices/store.ts).
+   */
+  plan(
+    userId: string,
+    urgency: Urgency,
+    devices?: ReadonlyMap<string, readonly string[]>,
+  ): PlannedNotification[] {
     const user = this.#users.get(userId);
     if (!user) return [];
     return rulesFor(user, urgency, this.#config.notificationDefaults).flatMap((r) => {
       const method = user.contactMethods.find((c) => c.type === r.type);
-      return method
-        ? [{ userId, channel: r.type, address: method.address, delayMinutes: r.delayMinutes }]
-        : [];
+      const devicesOnly = r.type === 'push' && method?.address === PUSH_DEVICES_ONLY;
+      const addresses = method && !devicesOnly ? [method.address] : [];
+      if (r.type === 'push') addresses.push(...(devices?.get(userId) ?? []));
+      return addresses.map((address) => ({
+        userId,
+        channel: r.type,
+        address,
+        delayMinutes: r.delayMinutes,
+      }));
     });
   }
 
@@ -137,9 +147,15 @@ export class OnCallDirectory {
    * Why `userId` has no contact plan at `urgency` (e.g. `has no sms, voice contact method for their
    * high-urgency notification rules`), or null when `plan` reaches them.
    */
-  unreachableReason(userId: string, urgency: Urgency): string | null {
-    if (this.plan(userId, urgency).length > 0) return null;
+  unreachableReason(
+    userId: string,
+    urgency: Urgency,
+    devices?: ReadonlyMap<string, readonly string[]>,
+  ): string | null {
+    if (this.plan(userId, urgency, devices).length > 0) return null;
     const problem = reachProblem(this.#users.get(userId), urgency, this.#config.notificationDefaults);
+    if (!problem && this.#users.get(userId)?.contactMethods.some((c) => c.address === PUSH_DEVICES_ONLY))
+      return `has enabled no browser for push notifications (their push contact method is "${PUSH_DEVICES_ONLY}")`;
     return describeReachProblem(problem ?? { kind: 'no_rules' }, urgency);
   }
 }

@@ -5,6 +5,7 @@
  * skipped, so a restart never floods people with stale notices.
  */
 import type { EngineModule } from '../engine/loop.ts';
+import { pushAddresses } from '../devices/store.ts';
 import { queueNotifications } from '../notifications/store.ts';
 import type { OnCallDirectory } from './directory.ts';
 import { scheduleShifts } from '../schedules/schedule.ts';
@@ -32,7 +33,8 @@ export function handoffModule(directory: OnCallDirectory): EngineModule | null {
         if (inserted.length === 0) continue;
         const until =
           scheduleShifts(spec, overrides.get(spec.id) ?? [], t, t + 35 * 86_400_000)[0]?.end ?? null;
-        const plan = directory.plan(current.user, 'low').filter((p) => p.delayMinutes === 0);
+        const devices = await pushAddresses(trx, [current.user]);
+        const plan = directory.plan(current.user, 'low', devices).filter((p) => p.delayMinutes === 0);
         if (plan.length === 0) continue;
         await queueNotifications(
           trx,

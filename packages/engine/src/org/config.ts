@@ -19,7 +19,9 @@ const contactMethod = z.strictObject({
   address: z
     .string()
     .min(1)
-    .describe('Phone number in E.164, email address, push endpoint or Slack user id.'),
+    .describe(
+      'Phone number in E.164, email address, push endpoint (ntfy:<topic>, webpush:{…}, or `devices`: only the browsers the person enables in the web app) or Slack user id.',
+    ),
   label: z.string().optional(),
 });
 

@@ -101,6 +101,8 @@ describe('read views and escalate-now', () => {
         to: '2026-03-31T12:00:00.000Z',
         createdBy: 'admin',
         createdAt: '2026-03-31T10:00:00.000Z',
+        source: 'api',
+        sourceId: null,
       },
     ]);
     const later = await call(

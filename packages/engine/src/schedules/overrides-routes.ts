@@ -15,6 +15,7 @@ import {
   listOverrides,
   listScheduleEvents,
   type OverrideRow,
+  type OverrideSource,
   type ScheduleEventRow,
 } from './overrides.ts';
 import type { ScheduleRouteDeps } from './routes.ts';
@@ -28,6 +29,10 @@ const overrideSchema = z.object({
   to: z.string(),
   createdBy: z.string(),
   createdAt: z.string(),
+  source: z
+    .enum(['api', 'cover', 'swap', 'temporary'])
+    .describe('api: made here; cover, swap: an accepted shift request; temporary: a temporary schedule.'),
+  sourceId: z.number().int().nullable().describe('The shift request or temporary schedule it belongs to.'),
 });
 const overrideParams = z.strictObject({
   id: z.string().max(63),
@@ -46,7 +51,11 @@ const eventsQuery = z.strictObject({
 const eventSchema = z.object({
   id: z.number().int(),
   at: z.string(),
-  kind: z.string().describe('override.created or override.deleted'),
+  kind: z
+    .string()
+    .describe(
+      'override.created, override.deleted, request.created, request.accepted, request.declined, request.canceled, request.expired, temporary.created or temporary.deleted',
+    ),
   actor: z.string().describe('Who made the change: a user id, or an API token name.'),
   message: z.string(),
   data: z.record(z.string(), z.unknown()),
@@ -61,6 +70,8 @@ function toOverrideDto(r: OverrideRow): z.output<typeof overrideSchema> {
     to: iso(r.ends_at),
     createdBy: r.created_by,
     createdAt: iso(r.created_at),
+    source: r.source as OverrideSource,
+    sourceId: r.source_id,
   };
 }
 
@@ -167,7 +178,8 @@ export function overrideRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): v
     '/api/v1/schedules/:id/events',
     {
       schema: {
-        summary: "The schedule's timeline, newest first: every override added or removed, and by whom",
+        summary:
+          "The schedule's timeline, newest first: every override added or removed, shift request and temporary schedule, and by whom",
         tags: ['on-call'],
         security,
         params: scheduleParams,

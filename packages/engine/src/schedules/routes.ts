@@ -11,7 +11,10 @@ import type { KlaxonDatabase } from '../db/database.ts';
 import { requireRole, type Credentials } from '../auth/credentials.ts';
 import { teamsOf, type Principal } from '../auth/principal.ts';
 import { ApiError } from '../errors/errors.ts';
-import type { ScheduleRoutesConfig } from './config.ts';
+import type { ShiftNotifier } from './requests-notify.ts';
+import { requestRoutes } from './requests-routes.ts';
+import type { SelfServiceConfig } from './self-service-rules.ts';
+import { temporaryRoutes } from './temporary-routes.ts';
 import { toICal, type CalendarEntry } from './ical.ts';
 import {
   DAY,
@@ -30,17 +33,23 @@ import {
 import { nextHandoff } from './schedule.ts';
 
 export interface ScheduleRouteDeps {
-  config: ScheduleRoutesConfig;
+  config: SelfServiceConfig;
   store: KlaxonDatabase;
   clock: Clock;
   credentials: Credentials;
   directory: ScheduleDirectory;
 }
 
-export function scheduleRoutes(app: FastifyInstance, deps: ScheduleRouteDeps): void {
+/** The schedule routes, with shift self-service (whose requests send messages through `notifier`). */
+export function scheduleRoutes(
+  app: FastifyInstance,
+  deps: ScheduleRouteDeps & { notifier: ShiftNotifier },
+): void {
   const { config, store, clock, credentials, directory } = deps;
   const viewer = requireRole(credentials, 'viewer');
   const security = [{ bearer: [] }];
+  requestRoutes(app, deps);
+  temporaryRoutes(app, deps);
   const shiftsOf = (id: string, from: number, to: number, visible: CanSeeSchedule) =>
     scheduleShiftsOf(directory, store.db, id, from, to, visible);
   const canSee = (p: Pick<Principal, 'teams'>) => scheduleVisibility(config, p);

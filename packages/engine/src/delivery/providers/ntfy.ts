@@ -1,9 +1,20 @@
 /**
  * ntfy, the self-hosted push service. `POST {baseUrl}/{topic}` with the message as the body and the
  * headers Title, Priority (5 for high urgency), Tags, Click and Actions; optional Bearer token.
- * Push addresses look like `ntfy:<topic>`.
+ * Push addresses look like `ntfy:<topic>`. A page's Actions are an http button that POSTs its signed
+ * acknowledge link (the notification is cleared when it succeeds) and a view button that opens the
+ * incident, in ntfy's short format (`<action>, <label>, <url>, <options>`, separated by `;`).
  */
-import { checkResponse, type NotificationProvider } from '../provider.ts';
+import { checkResponse, type NotificationProvider, type OutboundMessage } from '../provider.ts';
+
+/** The Actions header for a message, or undefined when it has no button to show. */
+export function ntfyActions(msg: OutboundMessage): string | undefined {
+  const actions: string[] = [];
+  if (msg.actions?.acknowledge)
+    actions.push(`http, Acknowledge, ${msg.actions.acknowledge}, method=POST, clear=true`);
+  if (msg.context?.incidentUrl) actions.push(`view, Open, ${msg.context.incidentUrl}`);
+  return actions.length > 0 ? actions.join('; ') : undefined;
+}
 
 export interface NtfyOptions {
   id: string;
@@ -28,6 +39,8 @@ export function ntfyProvider(o: NtfyOptions): NotificationProvider {
       if (o.token) headers.authorization = `Bearer ${o.token}`;
       if (msg.context?.incidentUrl) headers.click = msg.context.incidentUrl;
       else if (msg.context?.dashboardUrl) headers.click = msg.context.dashboardUrl;
+      const actions = ntfyActions(msg);
+      if (actions) headers.actions = actions;
       const res = await fetch(`${base}/${encodeURIComponent(topic)}`, {
         method: 'POST',
         headers,

@@ -33,6 +33,8 @@ export function outboxProvider(o: {
         subject: msg.subject,
         text: msg.channel === 'sms' || msg.channel === 'voice' ? msg.short : msg.body,
         incident: msg.incident?.id ?? null,
+        // The page's signed one-tap links, as the phone would show them (the demo's backup taps one).
+        ...(msg.actions && Object.keys(msg.actions).length > 0 ? { actions: msg.actions } : {}),
       };
       try {
         // appendFile, with the signal (appendFile's options do not take one).
