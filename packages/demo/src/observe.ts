@@ -5,6 +5,7 @@
  * keeps the record the game days assert on.
  */
 import { open } from 'node:fs/promises';
+import { actorName } from './actor.ts';
 import type { Stack } from './stack.ts';
 
 export type FeedKind =
@@ -53,6 +54,7 @@ export interface Delivery {
   user: string | null;
   step: number | null;
   tier: string | null;
+  actions: { acknowledge?: string; resolve?: string }; // signed one-tap links: POST acts as the person
 }
 
 export interface IncidentRecord {
@@ -92,6 +94,7 @@ interface OutboxLine {
   to: string;
   subject: string;
   incident: number | null;
+  actions?: { acknowledge?: string; resolve?: string };
 }
 
 interface PromAlert {
@@ -289,7 +292,7 @@ export class Observer {
       if (inc.state === 'acknowledged' && prev?.state !== 'acknowledged')
         this.emit(
           'ack',
-          `incident #${inc.id} acknowledged by ${inc.acknowledgedBy ?? '?'} — escalation stops`,
+          `incident #${inc.id} acknowledged by ${actorName(this.stack.config.users, inc.acknowledgedBy)} — escalation stops`,
           inc.tier,
         );
       if (inc.state === 'resolved' && prev?.state !== 'resolved')
@@ -342,6 +345,7 @@ export class Observer {
         user: n?.user || this.#users.get(m.to) || null,
         step: n?.step ?? null,
         tier: inc?.tier ?? null,
+        actions: m.actions ?? {},
       };
       this.deliveries.push(d);
       this.#announce(d);

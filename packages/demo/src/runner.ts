@@ -5,6 +5,7 @@
  * incidents and pages by tier, and noise against an every-alert-pages setup.
  */
 import { durationMs, scaleDuration, TIER_POLICIES, type Tier } from '@klaxon/catalog';
+import { actorName } from './actor.ts';
 import { Observer, PAGING_CHANNELS, type Delivery, type FeedEvent } from './observe.ts';
 import { sleep } from './processes.ts';
 import type { Stack } from './stack.ts';
@@ -108,10 +109,20 @@ export function detectionFloorMs(stack: Stack, plan: ScenarioPlan): { floorMs: n
   };
 }
 
-async function post(url: string, token: string): Promise<void> {
+/** The acknowledge link a page's person got for it: from the push notification, else the SMS. */
+function ackLink(deliveries: readonly Delivery[], page: Delivery): { channel: string; url: string } | null {
+  const mine = deliveries.filter(
+    (d) => d.incidentId === page.incidentId && d.user === page.user && d.actions.acknowledge,
+  );
+  const d = mine.find((x) => x.channel === 'push') ?? mine.find((x) => x.channel === 'sms');
+  return d ? { channel: d.channel, url: d.actions.acknowledge! } : null;
+}
+
+/** What a phone does when the Acknowledge action is tapped: POST the signed link, no session. */
+async function tapLink(url: string): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
+    headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(5000),
   });
   if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status} ${await res.text()}`);
@@ -172,7 +183,7 @@ export async function runScenario(
 
   observer.start();
   /** Incidents acknowledged by the scenario's `ack` person, each once that person is paged for it. */
-  const acked = new Set<number>();
+  const acked = new Map<number, string | null>();
   const pageSeen = (p: PageMatch) =>
     observer.pages().some((d) => d.at >= t0 && tierOfSubject(d) === p.tier && d.step === stepOf(p.to));
   const positiveDone = () =>
@@ -191,15 +202,16 @@ export async function runScenario(
       for (const page of observer.pages()) {
         if (page.step !== stepOf(plan.expect.ack) || page.incidentId === null || acked.has(page.incidentId))
           continue;
-        acked.add(page.incidentId);
+        // The person taps Acknowledge on their phone: the signed one-tap link of the push notification
+        // (or of the SMS), which acts as them without a session.
+        const tap = ackLink(observer.deliveries, page);
+        if (!tap) continue;
+        acked.set(page.incidentId, page.user);
         observer.emit(
           'action',
-          `${page.user} (the ${plan.expect.ack}) acknowledges incident #${page.incidentId}`,
+          `${actorName(stack.config.users, page.user)} (the ${plan.expect.ack}) taps Acknowledge on the ${tap.channel} notification for incident #${page.incidentId}`,
         );
-        await post(
-          `${stack.urls.engine}/api/v1/incidents/${page.incidentId}/acknowledge`,
-          stack.tokens.responder,
-        ).catch((err: unknown) => actionErrors.push(String(err)));
+        await tapLink(tap.url).catch((err: unknown) => actionErrors.push(String(err)));
       }
     }
     // Nothing can be expected of a scenario with no pages but its full length (the quiet day).
@@ -308,17 +320,20 @@ export async function runScenario(
     });
   }
   if (plan.expect.ack) {
-    const incs = [...acked].map((id) => observer.incidents.get(id));
+    const incs = [...acked.keys()].map((id) => observer.incidents.get(id));
+    // The engine records the person who tapped, through the channel they tapped on (`push:bob`).
+    const byThem = (i: (typeof incs)[number]) =>
+      !!i?.acknowledgedAt && !!i.acknowledgedBy?.endsWith(`:${acked.get(i.id) ?? ''}`);
     checks.push({
-      ok: incs.length > 0 && incs.every((i) => i?.acknowledgedAt !== null && i?.acknowledgedAt !== undefined),
-      expected: `the ${plan.expect.ack} acknowledges and the engine records it`,
+      ok: incs.length > 0 && incs.every(byThem),
+      expected: `the ${plan.expect.ack} acknowledges from their phone and the engine records them by name`,
       actual:
         incs.length === 0
           ? 'never paged, so never acknowledged'
           : incs
               .map((i) =>
                 i
-                  ? `incident #${i.id} is ${i.state}${i.acknowledgedBy ? ` (by ${i.acknowledgedBy})` : ''}`
+                  ? `incident #${i.id} is ${i.state}${i.acknowledgedBy ? ` (by ${actorName(stack.config.users, i.acknowledgedBy)}, ${i.acknowledgedBy})` : ''}`
                   : '?',
               )
               .join('; '),
