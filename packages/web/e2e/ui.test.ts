@@ -4,31 +4,17 @@
  * (`oidc-provider`) for single sign-on. Every check goes through the UI as a person would, then asks the
  * engine's own API what happened. The run also takes the screenshots in docs/ui/.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Provider from 'oidc-provider';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock, hashPassword, parseConfig, startServer, type RunningServer } from '@klaxon/engine';
 import { webRoot } from '../index.ts';
+import { buildUi, freePort, haveChromium, launchChromium, PASSWORD, SHOTS } from './harness.ts';
 
-const CHROMIUM = process.env.KLAXON_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true') {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, and CI=true forbids skipping the UI tests. Run scripts/install-deps.sh.`,
-  );
-}
-if (!haveChromium) console.warn(`[klaxon ui tests] ${CHROMIUM} not found: the UI tests are SKIPPED.`);
-
-const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../../../docs/ui/', import.meta.url));
-const PASSWORD = 'correct horse battery staple';
 const ADMIN_TOKEN = 'ui-test-admin-token-0123456789';
 const AM_KEY = 'ui-test-am-key-0123456789abcdef';
 const OIDC_SECRET = 'ui-test-oidc-client-secret-0123456789';
@@ -37,16 +23,6 @@ const OIDC_SECRET = 'ui-test-oidc-client-secret-0123456789';
 const START = Math.floor(Date.now() / 60_000) * 60_000;
 /** `<input type="datetime-local">` text for an instant, in the browser's zone (UTC here). */
 const localInput = (ms: number) => new Date(ms).toISOString().slice(0, 16);
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 
 /** The fixtures' phone numbers (E.164): a viewer's pages must show none of them. */
 const PHONES = ['+15550000001', '+15550000002', '+15550000004', '+15550000005'];
@@ -238,15 +214,7 @@ describe.skipIf(!haveChromium)('the web UI in Chromium', () => {
   };
 
   beforeAll(async () => {
-    // A production build, as `npm run build:web` makes: under vitest NODE_ENV is "test", and Vite would
-    // otherwise bundle React's development build (StrictMode then runs every effect twice).
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ root: WEB_DIR, logLevel: 'warn' });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildUi();
     const [enginePort, oidcPort] = await Promise.all([freePort(), freePort()]);
     base = `http://localhost:${enginePort}`;
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-ui-'));
@@ -264,19 +232,7 @@ describe.skipIf(!haveChromium)('the web UI in Chromium', () => {
       clock,
       uiRoot: webRoot,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1182,6 +1182,473 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/schedules/{id}/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A schedule's cover and swap requests, newest first (default: the open ones) */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'all';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              requests: {
+                id: number;
+                schedule: string;
+                /** @enum {string} */
+                kind: 'cover' | 'swap';
+                /** @enum {string} */
+                state: 'open' | 'accepted' | 'declined' | 'canceled' | 'expired';
+                requester: string;
+                from: string;
+                to: string;
+                with: string | null;
+                swapFrom: string | null;
+                swapTo: string | null;
+                note: string;
+                expiresAt: string;
+                createdAt: string;
+                resolvedBy: string | null;
+                resolvedAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Ask for cover of part of your shift, or to swap shifts with one person
+     * @description A signed-in person, for themselves: [from, to) must be time they are on call on the schedule (overrides included), not yet started. A swap names `with`, another person of the schedule, and [swapFrom, swapTo), time `with` is on call. A cover is offered to the schedule's other people by push, Slack, email and their browsers; a swap to `with`. Open requests expire at their start.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @enum {string} */
+                kind: 'cover';
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** @description Why, for the people asked (at most 500 characters). */
+                note?: string;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'swap';
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                /** @description The person asked: they take [from, to). */
+                with: string;
+                /**
+                 * Format: date-time
+                 * @description Start of the range of `with`'s shift that the requester takes.
+                 */
+                swapFrom: string;
+                /** Format: date-time */
+                swapTo: string;
+                /** @description Why, for the people asked (at most 500 characters). */
+                note?: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              schedule: string;
+              /** @enum {string} */
+              kind: 'cover' | 'swap';
+              /** @enum {string} */
+              state: 'open' | 'accepted' | 'declined' | 'canceled' | 'expired';
+              requester: string;
+              from: string;
+              to: string;
+              with: string | null;
+              swapFrom: string | null;
+              swapTo: string | null;
+              note: string;
+              expiresAt: string;
+              createdAt: string;
+              resolvedBy: string | null;
+              resolvedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{id}/requests/{requestId}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept a request: take the cover, or agree to the swap
+     * @description A cover: any other person of the schedule who can be paged at its urgencies; the first wins (a later accept gets 409 request_closed). A swap: only the person asked. Makes the overrides (source cover or swap) in the same transaction, and tells the requester.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          requestId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              schedule: string;
+              /** @enum {string} */
+              kind: 'cover' | 'swap';
+              /** @enum {string} */
+              state: 'open' | 'accepted' | 'declined' | 'canceled' | 'expired';
+              requester: string;
+              from: string;
+              to: string;
+              with: string | null;
+              swapFrom: string | null;
+              swapTo: string | null;
+              note: string;
+              expiresAt: string;
+              createdAt: string;
+              resolvedBy: string | null;
+              resolvedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{id}/requests/{requestId}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Decline a swap (only the person asked)
+     * @description A cover request is not declined: it stays open for the others until it is accepted, canceled or expires.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          requestId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              schedule: string;
+              /** @enum {string} */
+              kind: 'cover' | 'swap';
+              /** @enum {string} */
+              state: 'open' | 'accepted' | 'declined' | 'canceled' | 'expired';
+              requester: string;
+              from: string;
+              to: string;
+              with: string | null;
+              swapFrom: string | null;
+              swapTo: string | null;
+              note: string;
+              expiresAt: string;
+              createdAt: string;
+              resolvedBy: string | null;
+              resolvedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{id}/requests/{requestId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a request (the requester, an admin or the team lead)
+     * @description An open request closes. An accepted one that has not started is undone: its overrides are removed, so the shifts go back to what they were (once it has started: 409 request_closed; use an override). The requester and the person asked or who had accepted are told.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          requestId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              schedule: string;
+              /** @enum {string} */
+              kind: 'cover' | 'swap';
+              /** @enum {string} */
+              state: 'open' | 'accepted' | 'declined' | 'canceled' | 'expired';
+              requester: string;
+              from: string;
+              to: string;
+              with: string | null;
+              swapFrom: string | null;
+              swapTo: string | null;
+              note: string;
+              expiresAt: string;
+              createdAt: string;
+              resolvedBy: string | null;
+              resolvedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{id}/temporary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A schedule's temporary schedules (those not ended more than 30 days ago), by start, with their shifts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              temporarySchedules: {
+                id: number;
+                schedule: string;
+                name: string;
+                from: string;
+                to: string;
+                createdBy: string;
+                createdAt: string;
+                shifts: {
+                  user: string;
+                  from: string;
+                  to: string;
+                  /** @description The override that puts this shift on call. */
+                  override: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Replace a schedule for a period with a list of shifts (admin or team lead)
+     * @description The shifts must lie inside [from, to), not overlap and cover all of it (temporary_gap names a gap); at most 200. Each person must be able to be paged at the schedule's urgencies. The period follows the override limits (from at most an hour ago, at most overrideMaxDays long) and may not overlap another temporary schedule of the schedule (temporary_overlap).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description What the period is, e.g. "Launch night". */
+            name: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Who is on call when: inside [from, to), not overlapping, covering all of it. */
+            shifts: {
+              user: string;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              schedule: string;
+              name: string;
+              from: string;
+              to: string;
+              createdBy: string;
+              createdAt: string;
+              shifts: {
+                user: string;
+                from: string;
+                to: string;
+                /** @description The override that puts this shift on call. */
+                override: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/schedules/{id}/temporary/{temporaryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a temporary schedule and its overrides (admin or team lead) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          temporaryId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/schedules': {
     parameters: {
       query?: never;
@@ -1539,6 +2006,13 @@ export interface paths {
                 to: string;
                 createdBy: string;
                 createdAt: string;
+                /**
+                 * @description api: made here; cover, swap: an accepted shift request; temporary: a temporary schedule.
+                 * @enum {string}
+                 */
+                source: 'api' | 'cover' | 'swap' | 'temporary';
+                /** @description The shift request or temporary schedule it belongs to. */
+                sourceId: number | null;
               }[];
             };
           };
@@ -1586,6 +2060,13 @@ export interface paths {
                 to: string;
                 createdBy: string;
                 createdAt: string;
+                /**
+                 * @description api: made here; cover, swap: an accepted shift request; temporary: a temporary schedule.
+                 * @enum {string}
+                 */
+                source: 'api' | 'cover' | 'swap' | 'temporary';
+                /** @description The shift request or temporary schedule it belongs to. */
+                sourceId: number | null;
               };
             };
           };
@@ -1645,7 +2126,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The schedule's timeline, newest first: every override added or removed, and by whom */
+    /** The schedule's timeline, newest first: every override added or removed, shift request and temporary schedule, and by whom */
     get: {
       parameters: {
         query?: {
@@ -1672,7 +2153,7 @@ export interface paths {
               events: {
                 id: number;
                 at: string;
-                /** @description override.created or override.deleted */
+                /** @description override.created, override.deleted, request.created, request.accepted, request.declined, request.canceled, request.expired, temporary.created or temporary.deleted */
                 kind: string;
                 /** @description Who made the change: a user id, or an API token name. */
                 actor: string;
@@ -1846,6 +2327,175 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in person's browsers enabled for push, and the VAPID key to subscribe with */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description null: no webpush provider is configured. */
+              vapidPublicKey: string | null;
+              devices: {
+                id: number;
+                name: string;
+                service: string;
+                createdAt: string;
+                lastUsedAt: string | null;
+                lastError: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register this browser's push subscription for the signed-in person */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description What the person calls this device, e.g. "Chrome on Android". */
+            name: string;
+            subscription: {
+              /** Format: uri */
+              endpoint: string;
+              expirationTime?: number | null;
+              keys: {
+                p256dh: string;
+                auth: string;
+              };
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              device: {
+                id: number;
+                name: string;
+                service: string;
+                createdAt: string;
+                lastUsedAt: string | null;
+                lastError: string | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/devices/{deviceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Stop sending push notifications to one of my devices */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          deviceId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/devices/{deviceId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test push notification to one of my devices */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          deviceId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              queued: true;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2208,6 +2858,92 @@ export interface paths {
                * @enum {string}
                */
               ignored?: 'insufficient_data' | 'unmatched_event' | 'unrecognized';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/a/{incident}/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An action link: a confirmation page (HTML) or what POST would do (JSON); never acts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incident: number;
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+              /** @enum {string} */
+              action: 'acknowledge' | 'resolve';
+              incident: {
+                id: number;
+                state: string;
+              };
+              /** @description Who the change is recorded as: `<channel>:<user id>`, e.g. `push:alice`. */
+              actor: string;
+              message: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Use an action link: acknowledge or resolve as the person it was sent to, once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incident: number;
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+              /** @enum {string} */
+              action: 'acknowledge' | 'resolve';
+              incident: {
+                id: number;
+                state: string;
+              };
+              /** @description Who the change is recorded as: `<channel>:<user id>`, e.g. `push:alice`. */
+              actor: string;
+              message: string;
             };
           };
         };

@@ -90,6 +90,26 @@ export interface Policy {
   tiers: Tier[];
 }
 
+/** This person's browsers enabled for push, and the engine's VAPID key (null: no Web Push provider). */
+export type Devices = Ok<Op<'/api/v1/me/devices'>>;
+export type Device = Devices['devices'][number];
+type AddDeviceOp = Op<'/api/v1/me/devices', 'post'>;
+/** A browser's push subscription, as `PushSubscription.toJSON()` gives it. */
+export type SubscriptionJson = Body<AddDeviceOp>['subscription'];
+
+/** Where an override came from: made directly, or by a cover, a swap or a temporary schedule. */
+export type OverrideSource = Override['source'];
+
+type RequestsOp = Op<'/api/v1/schedules/{id}/requests'>;
+type NewRequestOp = Op<'/api/v1/schedules/{id}/requests', 'post'>;
+export type ShiftRequest = Ok<RequestsOp>['requests'][number];
+export type NewShiftRequest = Body<NewRequestOp>;
+export type RequestAction = 'accept' | 'decline' | 'cancel';
+
+type TemporaryOp = Op<'/api/v1/schedules/{id}/temporary', 'post'>;
+export type TemporarySchedule = Ok<Op<'/api/v1/schedules/{id}/temporary'>>['temporarySchedules'][number];
+export type NewTemporarySchedule = Body<TemporaryOp>;
+
 /** An API failure: `message` is the API's own `error.message`, fit to show to a person. */
 export class ApiError extends Error {
   constructor(
@@ -176,7 +196,9 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
     throw error;
   }
   if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  // A 202 may come without a body.
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 function query(params: Record<string, string | number | null | undefined>): string {
@@ -241,6 +263,22 @@ export const api = {
   deleteOverride: (schedule: string, id: number | string) =>
     request<void>(`/api/v1/schedules/${enc(schedule)}/overrides/${enc(String(id))}`, { method: 'DELETE' }),
   oncall: () => request<OnCall>('/api/v1/oncall'),
+  shiftRequests: (schedule: string, state: 'open' | 'all' = 'open') =>
+    request<Ok<RequestsOp>>(`/api/v1/schedules/${enc(schedule)}/requests${query({ state })}`),
+  createShiftRequest: (schedule: string, body: NewShiftRequest) =>
+    request<Ok<NewRequestOp, 201>>(`/api/v1/schedules/${enc(schedule)}/requests`, { method: 'POST', body }),
+  actOnShiftRequest: (schedule: string, id: number, action: RequestAction) =>
+    request<unknown>(`/api/v1/schedules/${enc(schedule)}/requests/${id}/${action}`, {
+      method: 'POST',
+      body: {},
+    }),
+  temporarySchedules: (schedule: string) =>
+    request<Ok<Op<'/api/v1/schedules/{id}/temporary'>>>(`/api/v1/schedules/${enc(schedule)}/temporary`),
+  createTemporarySchedule: (schedule: string, body: NewTemporarySchedule) =>
+    request<Ok<TemporaryOp, 201>>(`/api/v1/schedules/${enc(schedule)}/temporary`, { method: 'POST', body }),
+  deleteTemporarySchedule: (schedule: string, id: number) =>
+    request<void>(`/api/v1/schedules/${enc(schedule)}/temporary/${id}`, { method: 'DELETE' }),
+
   policies: () => request<{ policies: Policy[] }>('/api/v1/escalation-policies'),
 
   services: () => request<Ok<Op<'/api/v1/services'>>>('/api/v1/services'),
@@ -251,6 +289,15 @@ export const api = {
     request<Ok<MaintenanceOp, 201>>('/api/v1/maintenance', { method: 'POST', body }),
   endMaintenance: (id: number | string) =>
     request<void>(`/api/v1/maintenance/${enc(String(id))}`, { method: 'DELETE' }),
+
+  devices: () => request<Devices>('/api/v1/me/devices'),
+  addDevice: (name: string, subscription: SubscriptionJson) =>
+    request<Ok<AddDeviceOp, 201>>('/api/v1/me/devices', {
+      method: 'POST',
+      body: { name, subscription } satisfies Body<AddDeviceOp>,
+    }),
+  removeDevice: (id: number) => request<void>(`/api/v1/me/devices/${id}`, { method: 'DELETE' }),
+  testDevice: (id: number) => request<unknown>(`/api/v1/me/devices/${id}/test`, { method: 'POST', body: {} }),
 
   analytics: (from: string, to: string) => request<Analytics>(`/api/v1/analytics${query({ from, to })}`),
 };

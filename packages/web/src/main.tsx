@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { RequireSession, SessionProvider } from './app/session.tsx';
 import { Shell } from './app/shell.tsx';
+import { DevicesPage } from './devices/devices.tsx';
 import { IncidentDetailPage } from './incidents/detail.tsx';
 import { IncidentListPage } from './incidents/list.tsx';
 import { LoginPage } from './login/login.tsx';
@@ -48,6 +49,7 @@ createRoot(root).render(
             <Route path="schedules" element={<SchedulesPage />} />
             <Route path="policies" element={<PoliciesPage />} />
             <Route path="services" element={<ServicesPage />} />
+            <Route path="devices" element={<DevicesPage />} />
             <Route
               path="analytics"
               element={

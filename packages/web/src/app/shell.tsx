@@ -10,6 +10,7 @@ const NAV = [
   { to: '/policies', label: 'Policies', id: 'policies', end: false },
   { to: '/services', label: 'Services', id: 'services', end: false },
   { to: '/analytics', label: 'Analytics', id: 'analytics', end: false },
+  { to: '/devices', label: 'Notifications', id: 'devices', end: false },
 ] as const;
 
 export function Shell() {

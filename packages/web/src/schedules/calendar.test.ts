@@ -24,6 +24,8 @@ describe('calendarDays', () => {
           to: '2026-11-24T12:00:00Z',
           createdBy: 'x',
           createdAt: '2026-11-20T09:00:00Z',
+          source: 'api',
+          sourceId: null,
         },
       ],
     );

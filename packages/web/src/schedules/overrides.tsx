@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, messageOf } from '../api.ts';
-import type { Schedule, User } from '../api.ts';
+import type { Override, OverrideSource, Schedule, User } from '../api.ts';
 import type { NameOf } from '../oncall/people.ts';
 import { ErrorBanner, SelectField } from '../ui/components.tsx';
 import { formatDateTime, toLocalInput } from '../ui/time.ts';
@@ -105,6 +105,18 @@ export function OverrideForm({ schedules, users, onCreated }: FormProps) {
   );
 }
 
+/** How an override came about, for the list: "Direct", "Cover (request 3)", "Temporary schedule 2". */
+function describeSource(o: Override): string {
+  const labels: Record<OverrideSource, string> = {
+    api: 'Direct',
+    cover: 'Cover request',
+    swap: 'Swap',
+    temporary: 'Temporary schedule',
+  };
+  const label = labels[o.source];
+  return o.sourceId !== null ? `${label} #${o.sourceId}` : label;
+}
+
 interface ListProps {
   schedules: ScheduleData[];
   nameOf: NameOf;
@@ -139,7 +151,8 @@ export function OverrideList({ schedules, nameOf, canEdit, onDeleted }: ListProp
               <th>Who</th>
               <th>From</th>
               <th>To</th>
-              <th>Added by</th>
+              <th>Source</th>
+              <th>Made by</th>
               {canEdit ? <th aria-label="Actions" /> : null}
             </tr>
           </thead>
@@ -150,12 +163,14 @@ export function OverrideList({ schedules, nameOf, canEdit, onDeleted }: ListProp
                 data-testid="override-row"
                 data-user={o.user}
                 data-schedule={o.scheduleId}
+                data-source={o.source}
               >
                 <td data-label="Schedule">{o.scheduleName}</td>
                 <td data-label="Who">{nameOf(o.user)}</td>
                 <td data-label="From">{formatDateTime(o.from)}</td>
                 <td data-label="To">{formatDateTime(o.to)}</td>
-                <td data-label="Added by">{o.createdBy}</td>
+                <td data-label="Source">{describeSource(o)}</td>
+                <td data-label="Made by">{nameOf(o.createdBy)}</td>
                 {canEdit ? (
                   <td data-label="">
                     <button

@@ -1,18 +1,21 @@
 /**
  * Schedules: a calendar per schedule over four weeks (this week's Monday by default, moved a week at a
- * time), gaps in red, and overrides: add one for a person and a time, or delete one.
+ * time), gaps in red, and overrides: add one for a person and a time, or delete one. Responders ask for
+ * cover and swaps here; admins and team leads make temporary schedules.
  */
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../api.ts';
-import type { Override, Schedule, Shift } from '../api.ts';
-import { useCan } from '../app/session.tsx';
+import type { Override, Schedule, Shift, TemporarySchedule } from '../api.ts';
+import { useCan, useMe } from '../app/session.tsx';
 import { useUsers } from '../oncall/people.ts';
 import { ErrorBanner, Loading, PageHeader } from '../ui/components.tsx';
 import { useLoad, useNow } from '../ui/hooks.ts';
 import { addDays, formatDay, localDate, startOfWeek } from '../ui/time.ts';
 import { ScheduleCalendar } from './calendar-view.tsx';
 import { OverrideForm, OverrideList } from './overrides.tsx';
+import { ShiftRequests } from './requests.tsx';
+import { TemporarySchedules, useMayMakeTemporary } from './temporary.tsx';
 
 const WEEKS = 4;
 
@@ -20,6 +23,8 @@ export interface ScheduleData {
   schedule: Schedule;
   shifts: Shift[] | null;
   overrides: Override[];
+  /** Its temporary schedules (ended at most 30 days ago), to name them on the calendar. */
+  temporary: TemporarySchedule[];
   error: string | null;
 }
 
@@ -35,14 +40,16 @@ async function loadAll(from: Date, to: Date): Promise<ScheduleData[]> {
   const toIso = to.toISOString();
   return Promise.all(
     schedules.map(async (schedule) => {
-      const [shifts, overrides] = await Promise.allSettled([
+      const [shifts, overrides, temporary] = await Promise.allSettled([
         api.shifts(schedule.id, fromIso, toIso),
         api.overrides(schedule.id, fromIso, toIso),
+        api.temporarySchedules(schedule.id),
       ]);
       return {
         schedule,
         shifts: shifts.status === 'fulfilled' ? shifts.value.shifts : null,
         overrides: overrides.status === 'fulfilled' ? overrides.value.overrides : [],
+        temporary: temporary.status === 'fulfilled' ? temporary.value.temporarySchedules : [],
         error: shifts.status === 'rejected' ? String((shifts.reason as Error).message) : null,
       };
     }),
@@ -58,6 +65,8 @@ export function SchedulesPage() {
   const data = useLoad(() => loadAll(monday, end), `${localDate(monday)}|${tick}`);
   const { users, nameOf } = useUsers();
   const canEdit = useCan('responder');
+  const me = useMe();
+  const mayMakeTemporary = useMayMakeTemporary(me);
   const reload = () => setTick((t) => t + 1);
   // Golden-angle steps keep neighbours in the user list far apart on the colour wheel.
   const hueOf = (user: string) => {
@@ -95,6 +104,9 @@ export function SchedulesPage() {
       <ErrorBanner message={data.error} />
       {!data.data && data.loading ? <Loading what="schedules" /> : null}
       {canEdit && schedules.length > 0 ? (
+        <ShiftRequests schedules={schedules} me={me} nameOf={nameOf} now={now} onChanged={reload} />
+      ) : null}
+      {canEdit && schedules.length > 0 ? (
         <OverrideForm schedules={schedules.map((s) => s.schedule)} users={users} onCreated={reload} />
       ) : null}
       {schedules.map((s) => (
@@ -108,6 +120,15 @@ export function SchedulesPage() {
           hueOf={hueOf}
         />
       ))}
+      {mayMakeTemporary && schedules.length > 0 ? (
+        <TemporarySchedules
+          schedules={schedules}
+          users={users}
+          nameOf={nameOf}
+          now={now}
+          onChanged={reload}
+        />
+      ) : null}
       {schedules.length > 0 ? (
         <OverrideList schedules={schedules} nameOf={nameOf} canEdit={canEdit} onDeleted={reload} />
       ) : null}
