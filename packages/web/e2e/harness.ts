@@ -1,13 +1,17 @@
 /**
  * What the browser tests share: Debian's Chromium (skipped with a warning when absent, unless CI=true),
- * a production build of the UI with Vite, a free local port, and where the screenshots go (docs/ui/).
+ * a production build of the UI with Vite, a free local port, the engine serving it on SQLite in `dir`, and
+ * where the screenshots go (docs/ui/).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
+import { startServer, type FakeClock, type KlaxonConfig, type RunningServer } from '@klaxon/engine';
+import { webRoot } from '../index.ts';
 
 export const CHROMIUM = process.env.KLAXON_CHROMIUM ?? '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
@@ -62,4 +66,19 @@ export async function launchChromium(): Promise<Browser> {
   });
   mkdirSync(SHOTS, { recursive: true });
   return browser;
+}
+
+/** The engine on 127.0.0.1:`port`, on SQLite in `dir`, on the test's clock, serving the built UI. */
+export function startUiEngine(
+  config: KlaxonConfig,
+  o: { port: number; dir: string; clock: FakeClock },
+): Promise<RunningServer> {
+  return startServer({
+    config,
+    database: { dialect: 'sqlite', path: join(o.dir, 'klaxon.db') },
+    port: o.port,
+    host: '127.0.0.1',
+    clock: o.clock,
+    uiRoot: webRoot,
+  });
 }

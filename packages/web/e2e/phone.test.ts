@@ -11,9 +11,16 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
-import { FakeClock, hashPassword, parseConfig, startServer, type RunningServer } from '@klaxon/engine';
-import { webRoot } from '../index.ts';
-import { buildUi, freePort, haveChromium, launchChromium, PASSWORD, SHOTS } from './harness.ts';
+import { FakeClock, hashPassword, parseConfig, type RunningServer } from '@klaxon/engine';
+import {
+  buildUi,
+  freePort,
+  haveChromium,
+  launchChromium,
+  PASSWORD,
+  SHOTS,
+  startUiEngine,
+} from './harness.ts';
 import {
   ADMIN_TOKEN,
   AM_KEY,
@@ -128,14 +135,7 @@ describe.skipIf(!haveChromium)('the responder’s phone in Chromium', () => {
     push = await startPushService(pushPort);
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-phone-'));
     const config = parseConfig(configYaml(enginePort, vapid, await hashPassword(PASSWORD)), 'phone.yaml', {});
-    engine = await startServer({
-      config,
-      database: { dialect: 'sqlite', path: join(dir, 'klaxon.db') },
-      port: enginePort,
-      host: '127.0.0.1',
-      clock,
-      uiRoot: webRoot,
-    });
+    engine = await startUiEngine(config, { port: enginePort, dir, clock });
     browser = await launchChromium();
   });
 

@@ -11,9 +11,16 @@ import { join } from 'node:path';
 import Provider from 'oidc-provider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock, hashPassword, parseConfig, startServer, type RunningServer } from '@klaxon/engine';
-import { webRoot } from '../index.ts';
-import { buildUi, freePort, haveChromium, launchChromium, PASSWORD, SHOTS } from './harness.ts';
+import { FakeClock, hashPassword, parseConfig, type RunningServer } from '@klaxon/engine';
+import {
+  buildUi,
+  freePort,
+  haveChromium,
+  launchChromium,
+  PASSWORD,
+  SHOTS,
+  startUiEngine,
+} from './harness.ts';
 
 const ADMIN_TOKEN = 'ui-test-admin-token-0123456789';
 const AM_KEY = 'ui-test-am-key-0123456789abcdef';
@@ -224,14 +231,7 @@ describe.skipIf(!haveChromium)('the web UI in Chromium', () => {
       {},
     );
     oidc = await startOidc(oidcPort, `${base}/auth/oidc/callback`);
-    engine = await startServer({
-      config,
-      database: { dialect: 'sqlite', path: join(dir, 'klaxon.db') },
-      port: enginePort,
-      host: '127.0.0.1',
-      clock,
-      uiRoot: webRoot,
-    });
+    engine = await startUiEngine(config, { port: enginePort, dir, clock });
     browser = await launchChromium();
   });
 

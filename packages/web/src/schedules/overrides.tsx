@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import { api, messageOf } from '../api.ts';
 import type { Override, OverrideSource, Schedule, User } from '../api.ts';
 import type { NameOf } from '../oncall/people.ts';
-import { ErrorBanner, SelectField } from '../ui/components.tsx';
+import { DateTimeField, ErrorBanner, SelectField } from '../ui/components.tsx';
 import { formatDateTime, toLocalInput } from '../ui/time.ts';
 import { useAction } from '../ui/hooks.ts';
 import type { ScheduleData } from './schedules.tsx';
@@ -71,26 +71,8 @@ export function OverrideForm({ schedules, users, onCreated }: FormProps) {
           required
           options={users.map((u) => ({ value: u.id, label: `${u.name} (${u.id})` }))}
         />
-        <label>
-          From
-          <input
-            type="datetime-local"
-            data-testid="override-from"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="datetime-local"
-            data-testid="override-to"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            required
-          />
-        </label>
+        <DateTimeField label="From" testId="override-from" value={from} onChange={setFrom} />
+        <DateTimeField label="To" testId="override-to" value={to} onChange={setTo} />
         <button type="submit" className="primary big" data-testid="override-submit" disabled={busy}>
           {busy ? 'Adding…' : 'Add override'}
         </button>

@@ -8,7 +8,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { Me, NewShiftRequest, RequestAction, ShiftRequest } from '../api.ts';
 import type { NameOf } from '../oncall/people.ts';
-import { ErrorBanner, SelectField, When } from '../ui/components.tsx';
+import { DateTimeField, ErrorBanner, SelectField, When } from '../ui/components.tsx';
 import { useAction, useLoad } from '../ui/hooks.ts';
 import { formatDateTime, toLocalInput } from '../ui/time.ts';
 import type { ScheduleData } from './schedules.tsx';
@@ -201,26 +201,8 @@ function RequestForm({ schedules, me, nameOf, now, onCreated }: FormProps) {
           onChange={pickShift}
           options={shifts.map((s) => ({ value: rangeKey(s), label: rangeLabel(s) }))}
         />
-        <label>
-          From
-          <input
-            type="datetime-local"
-            data-testid="request-from"
-            value={fromValue}
-            onChange={(e) => setFrom(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="datetime-local"
-            data-testid="request-to"
-            value={toValue}
-            onChange={(e) => setTo(e.target.value)}
-            required
-          />
-        </label>
+        <DateTimeField label="From" testId="request-from" value={fromValue} onChange={setFrom} />
+        <DateTimeField label="To" testId="request-to" value={toValue} onChange={setTo} />
         {kind === 'swap' ? (
           <>
             <SelectField
@@ -243,26 +225,18 @@ function RequestForm({ schedules, me, nameOf, now, onCreated }: FormProps) {
               empty={other ? (theirs.length ? undefined : 'No upcoming shift') : 'Choose a person first'}
               options={theirs.map((s) => ({ value: rangeKey(s), label: rangeLabel(s) }))}
             />
-            <label>
-              Their from
-              <input
-                type="datetime-local"
-                data-testid="request-swap-from"
-                value={theirFromValue}
-                onChange={(e) => setTheirFrom(e.target.value)}
-                required
-              />
-            </label>
-            <label>
-              Their to
-              <input
-                type="datetime-local"
-                data-testid="request-swap-to"
-                value={theirToValue}
-                onChange={(e) => setTheirTo(e.target.value)}
-                required
-              />
-            </label>
+            <DateTimeField
+              label="Their from"
+              testId="request-swap-from"
+              value={theirFromValue}
+              onChange={setTheirFrom}
+            />
+            <DateTimeField
+              label="Their to"
+              testId="request-swap-to"
+              value={theirToValue}
+              onChange={setTheirTo}
+            />
           </>
         ) : null}
         <label className="grow">

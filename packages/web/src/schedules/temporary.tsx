@@ -8,7 +8,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { Me, TemporarySchedule, User } from '../api.ts';
 import type { NameOf } from '../oncall/people.ts';
-import { ErrorBanner, SelectField } from '../ui/components.tsx';
+import { DateTimeField, ErrorBanner, SelectField } from '../ui/components.tsx';
 import { useAction, useLoad } from '../ui/hooks.ts';
 import { formatDateTime, toLocalInput } from '../ui/time.ts';
 import type { ScheduleData } from './schedules.tsx';
@@ -139,26 +139,8 @@ function TemporaryForm({
             required
           />
         </label>
-        <label>
-          Period from
-          <input
-            type="datetime-local"
-            data-testid="temporary-from"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          Period to
-          <input
-            type="datetime-local"
-            data-testid="temporary-to"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            required
-          />
-        </label>
+        <DateTimeField label="Period from" testId="temporary-from" value={from} onChange={setFrom} />
+        <DateTimeField label="Period to" testId="temporary-to" value={to} onChange={setTo} />
       </div>
       <fieldset className="temporary-shifts">
         <legend>Shifts</legend>
@@ -173,24 +155,20 @@ function TemporaryForm({
               required
               options={people}
             />
-            <label>
-              From
-              <input
-                type="datetime-local"
-                data-testid="temporary-shift-from"
-                value={r.from || from}
-                onChange={(e) => setRow(r.key, { from: e.target.value })}
-              />
-            </label>
-            <label>
-              To
-              <input
-                type="datetime-local"
-                data-testid="temporary-shift-to"
-                value={r.to || to}
-                onChange={(e) => setRow(r.key, { to: e.target.value })}
-              />
-            </label>
+            <DateTimeField
+              label="From"
+              testId="temporary-shift-from"
+              value={r.from || from}
+              onChange={(v) => setRow(r.key, { from: v })}
+              required={false}
+            />
+            <DateTimeField
+              label="To"
+              testId="temporary-shift-to"
+              value={r.to || to}
+              onChange={(v) => setRow(r.key, { to: v })}
+              required={false}
+            />
             {rows.length > 1 ? (
               <button
                 type="button"

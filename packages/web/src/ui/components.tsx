@@ -99,6 +99,34 @@ export interface Option {
 }
 
 /** A labelled native select (the best picker on a phone); `empty` adds a first option with value "". */
+/** A labelled `<input type="datetime-local">` (local time), as every range form uses it. */
+export function DateTimeField({
+  label,
+  testId,
+  value,
+  onChange,
+  required = true,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="datetime-local"
+        data-testid={testId}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required={required}
+      />
+    </label>
+  );
+}
+
 export function SelectField({
   label,
   testId,
