@@ -4,7 +4,6 @@
  * so tests use `app.inject()`; `startServer` (server.ts) adds the socket and the engine loop. Given
  * `shared` (shared.ts), it builds one config generation's routes on parts that outlive a reload.
  */
-import { deviceRoutes } from '../devices/routes.ts';
 import type { Server } from 'node:http';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createHttp, type HttpOptions } from '../http/server.ts';
@@ -19,6 +18,7 @@ import { deploymentRoutes } from '../deployments/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { inboundRoutes } from '../delivery/inbound.ts';
 import { actionRoutes } from '../actions/routes.ts';
+import { deviceRoutes } from '../devices/routes.ts';
 import { analyticsRoutes } from '../analytics/routes.ts';
 import type { ProviderRegistry } from '../delivery/registry.ts';
 import { scheduleRoutes } from '../schedules/routes.ts';

@@ -1,9 +1,9 @@
 /** The engine's standard modules, in the order each cycle runs them. */
-import { deviceDirectory } from '../devices/store.ts';
 import { annotationModule, type AnnotationModule } from '../annotations/module.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
+import { deviceDirectory } from '../devices/store.ts';
 import { handoffModule } from '../oncall/handoffs.ts';
 import { requestsModule } from '../schedules/requests-module.ts';
 import { shiftNotifier } from '../shifts/notifier.ts';

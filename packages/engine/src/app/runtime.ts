@@ -6,13 +6,13 @@
  * it (gateway.ts), the next engine cycle runs its modules, the ingest queue's next batch uses its config.
  * The old generation finishes its requests and its provider calls, then closes.
  */
-import { deviceDirectory } from '../devices/store.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Credentials } from '../auth/credentials.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import { ProviderRegistry } from '../delivery/registry.ts';
+import { deviceDirectory } from '../devices/store.ts';
 import type { EngineLoop, EngineModule } from '../engine/loop.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { buildApp, type AppDeps, type KlaxonApp } from './build.ts';

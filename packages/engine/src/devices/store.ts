@@ -124,18 +124,14 @@ export async function forgetDevice(db: Db, id: number): Promise<void> {
   await db.deleteFrom('push_devices').where('id', '=', id).execute();
 }
 
-/** The device addresses (`webpush:device:<id>`) of each of `userIds` that has any. */
-export async function pushAddresses(db: Db, userIds: readonly string[]): Promise<Map<string, string[]>> {
+/** The device addresses (`webpush:device:<id>`) of each of `userIds` (all people when absent) that has any. */
+export async function pushAddresses(db: Db, userIds?: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  const ids = [...new Set(userIds)];
-  if (ids.length === 0) return out;
-  const rows = await db
-    .selectFrom('push_devices')
-    .select(['id', 'user_id'])
-    .where('user_id', 'in', ids)
-    .orderBy('id')
-    .execute();
-  for (const r of rows) {
+  const ids = userIds ? [...new Set(userIds)] : null;
+  if (ids?.length === 0) return out;
+  let q = db.selectFrom('push_devices').select(['id', 'user_id']).orderBy('id');
+  if (ids) q = q.where('user_id', 'in', ids);
+  for (const r of await q.execute()) {
     const list = out.get(r.user_id) ?? [];
     list.push(deviceAddress(r.id));
     out.set(r.user_id, list);

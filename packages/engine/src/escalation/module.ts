@@ -48,6 +48,8 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
       if (rowLocks) q = q.forUpdate().skipLocked();
       const due = await q.execute();
       if (due.length === 0) return;
+      // Every enabled browser, read once per tick (a few rows per person), not once per step.
+      const devices = await pushAddresses(trx);
       const incidents = new Map(
         (
           await trx
@@ -104,7 +106,6 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
         const urgency = row.urgency as Urgency;
         // People with no contact plan at this urgency (e.g. put on call by an old override, or config
         // drift) count as not reached: named on the timeline, and the step does not wait for them.
-        const devices = await pushAddresses(trx, users);
         const unreachable = users.flatMap((user) => {
           const reason = deps.directory.unreachableReason(user, urgency, devices);
           return reason ? [{ user, reason }] : [];
