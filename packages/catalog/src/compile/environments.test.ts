@@ -7,9 +7,15 @@ import { seedCatalog } from '../seed/index.ts';
 import { compileAlertmanager } from './alertmanager.ts';
 import { kubePrometheusStackValues } from './deploy.ts';
 import {
+  checkEnvironments,
+  demotionRelabelings,
   ENVIRONMENT_NAMES,
   ENVIRONMENTS,
   environmentNamed,
+  environmentsOf,
+  mergeValues,
+  pagingTiers,
+  toPrometheusRelabel,
   UnknownEnvironmentError,
   type Environment,
 } from './environments.ts';
@@ -77,6 +83,54 @@ describe('deployment environments', () => {
     expect(ENVIRONMENTS.prod.alertmanager.replicas % 2, 'an odd Alertmanager cluster').toBe(1);
     expect(readdirSync(join(ROOT, 'deploy/kubernetes/overlays')).sort()).toEqual(
       [...ENVIRONMENT_NAMES].sort(),
+    );
+  });
+
+  it('sets the intervals, and lowers the tiers that must not page: dev pages nobody, staging calls nobody', () => {
+    const spec = (env: Environment) =>
+      (kubePrometheusStackValues(am, env) as unknown as Values).prometheus.prometheusSpec;
+    expect(spec(ENVIRONMENTS.dev)).toMatchObject({ scrapeInterval: '60s', evaluationInterval: '60s' });
+    expect(pagingTiers(ENVIRONMENTS.dev)).toEqual([]);
+    expect(pagingTiers(ENVIRONMENTS.staging)).toEqual(['T1', 'T2']);
+    expect(pagingTiers(ENVIRONMENTS.prod)).toEqual(['T1', 'T2']);
+    const lowered = (env: Environment) =>
+      demotionRelabelings(env)
+        .filter((r) => r.targetLabel === 'tier')
+        .map((r) => `${r.regex}→${r.replacement}`);
+    // T2 first, so that a T1 lowered to T2 is not lowered again.
+    expect(lowered(ENVIRONMENTS.dev)).toEqual(['T2→T3', 'T1→T3']);
+    expect(lowered(ENVIRONMENTS.staging)).toEqual(['T1→T2']);
+    expect(spec(ENVIRONMENTS.prod)).not.toHaveProperty('additionalAlertRelabelConfigs');
+    expect(spec(ENVIRONMENTS.dev).additionalAlertRelabelConfigs).toEqual(
+      demotionRelabelings(ENVIRONMENTS.dev).map(toPrometheusRelabel),
+    );
+    // Relabelings the neutral values already carry run first; the environment's are appended.
+    const merged = mergeValues(
+      { p: { additionalAlertRelabelConfigs: [{ targetLabel: 'a' }] } },
+      { p: { additionalAlertRelabelConfigs: [{ targetLabel: 'b' }] } },
+    );
+    expect(merged).toEqual({
+      p: { additionalAlertRelabelConfigs: [{ targetLabel: 'a' }, { targetLabel: 'b' }] },
+    });
+  });
+
+  it('checks declared environments: unique names, durations, and tiers only lowered', () => {
+    expect(checkEnvironments(Object.values(ENVIRONMENTS))).toEqual([]);
+    const bad: Environment = {
+      ...ENVIRONMENTS.prod,
+      prometheus: { ...ENVIRONMENTS.prod.prometheus, scrapeInterval: 'often' },
+      demote: { T2: 'T1' },
+    };
+    const problems = checkEnvironments([ENVIRONMENTS.prod, bad]);
+    expect(problems).toEqual([
+      'environments[1] (prod): the name is declared twice; names must be unique',
+      'environments[1] (prod): prometheus.scrapeInterval "often" is not a duration like "30s"',
+      'environments[1] (prod): demote.T2 is T1: a tier can only be lowered (T1 → T2 or T3, T2 → T3)',
+    ]);
+    const catalog = { ...seedCatalog(), environments: [{ ...ENVIRONMENTS.prod, name: 'eu-prod' }] };
+    expect(environmentNamed('eu-prod', environmentsOf(catalog)).cluster).toBe('klaxon-prod');
+    expect(() => environmentNamed('prod', environmentsOf(catalog))).toThrow(
+      'unknown environment "prod": use one of eu-prod',
     );
   });
 

@@ -16,7 +16,7 @@ describe('klaxon build --env', () => {
     const out = mkdtempSync(join(tmpdir(), 'klaxon-build-env-'));
     const r = klaxon('build', '--env', 'staging', '--out', out, '--json');
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ environment: 'staging' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ environment: 'staging', pages: ['T1', 'T2'] });
     const values = parse(readFileSync(join(out, 'helm/kube-prometheus-stack.values.yaml'), 'utf8')) as {
       prometheus: { prometheusSpec: Record<string, unknown> };
       alertmanager: { alertmanagerSpec: Record<string, unknown> };
@@ -24,6 +24,11 @@ describe('klaxon build --env', () => {
     expect(values.prometheus.prometheusSpec).toMatchObject({
       retention: '7d',
       externalLabels: { cluster: 'klaxon-staging', environment: 'staging' },
+      scrapeInterval: '30s',
+      // Staging calls nobody: its T1 arrives as a T2 (push).
+      additionalAlertRelabelConfigs: expect.arrayContaining([
+        { source_labels: ['tier'], regex: 'T1', target_label: 'tier', replacement: 'T2', action: 'replace' },
+      ]),
     });
     expect(values.alertmanager.alertmanagerSpec.replicas).toBe(2);
   }, 90_000);
