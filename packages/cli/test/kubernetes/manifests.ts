@@ -1,18 +1,39 @@
 /**
- * Test support for deploy/kubernetes: renders an overlay with the real `kubectl kustomize`, validates each
- * object offline against its schema (kubernetes-models and the prometheus-operator and Argo CD models),
- * and lays out a pod's mounted ConfigMaps and Secrets under a temporary root the way the kubelet would.
+ * Test support for deploy/kubernetes and `klaxon build`'s kubernetes/ output: renders an overlay with the
+ * real `kubectl kustomize`, validates each object offline against its schema (kubernetes-models and the
+ * prometheus-operator and Argo CD models; a kind without a model fails), and lays out a pod's mounted ConfigMaps and Secrets under a temporary root the way the kubelet would.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import {
+  ConfigMap,
+  Namespace,
+  PersistentVolumeClaim,
+  Secret,
+  Service,
+  ServiceAccount,
+} from 'kubernetes-models/v1';
+import { DaemonSet, Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import {
+  ClusterRole,
+  ClusterRoleBinding,
+  Role,
+  RoleBinding,
+} from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import {
+  Alertmanager,
+  PodMonitor,
+  Probe,
+  Prometheus,
+  PrometheusRule,
+  ServiceMonitor,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { ScrapeConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -36,22 +57,36 @@ type Model = new (data: never) => { validate(): void };
 
 /** Every kind the manifests may hold, by apiVersion and kind. A kind missing here fails the test. */
 const MODELS: Record<string, Model> = {
+  'v1/Namespace': Namespace,
   'v1/ServiceAccount': ServiceAccount,
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/Service': Service,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/Deployment': Deployment,
+  'apps/v1/DaemonSet': DaemonSet,
+  'apps/v1/StatefulSet': StatefulSet,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'networking.k8s.io/v1/Ingress': Ingress,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
+  'monitoring.coreos.com/v1/Probe': Probe,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
+  'monitoring.coreos.com/v1/Prometheus': Prometheus,
+  'monitoring.coreos.com/v1/Alertmanager': Alertmanager,
+  'monitoring.coreos.com/v1alpha1/ScrapeConfig': ScrapeConfig,
   'argoproj.io/v1alpha1/Application': Application,
 };
 
 /** Validates `obj` against its schema; throws naming the object and every schema error. */
 export function validateObject(obj: K8sObject, where: string): void {
-  const model = MODELS[`${obj.apiVersion}/${obj.kind}`];
+  const key = `${obj.apiVersion}/${obj.kind}`;
+  const model = Object.hasOwn(MODELS, key) ? MODELS[key] : undefined;
   if (!model)
     throw new Error(
       `${where}: ${obj.kind} ${obj.metadata?.name} (${obj.apiVersion}) has no schema model here; add its class from kubernetes-models or @kubernetes-models/* to MODELS in ${import.meta.filename}`,
