@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Klaxon's tests and demo run for real: PostgreSQL (store tests, HA),
-# Prometheus with promtool, Alertmanager with amtool, Chromium (the web UI tests drive it with
-# playwright-core) and, when no kubectl is on the PATH, kubectl. Debian 12, as root. Safe to run again.
+# Prometheus with promtool, Alertmanager with amtool, the blackbox exporter (a test loads the generated
+# config with --config.check), Chromium (the web UI tests drive it with playwright-core) and, when no
+# kubectl is on the PATH, kubectl. Debian 12, as root. Safe to run again.
 set -euo pipefail
 
 # Node.js is not a Debian package we can use (Debian 12's nodejs is 18): check it and say how to get it.
@@ -13,7 +14,7 @@ if ((node_major < 20)); then
   exit 1
 fi
 
-packages=(postgresql prometheus prometheus-alertmanager openssl chromium)
+packages=(postgresql prometheus prometheus-alertmanager prometheus-blackbox-exporter openssl chromium)
 # A test renders deploy/kubernetes with `kubectl kustomize`. Any kubectl on the PATH will do; only without
 # one is Debian's kubernetes-client (kubectl 1.20 with kustomize v2.0.3, which the manifests support) added.
 if ! command -v kubectl >/dev/null 2>&1; then

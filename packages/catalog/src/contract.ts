@@ -102,3 +102,29 @@ export const DECLARED_METRICS: readonly string[] = [
   // The Redshift query exporter's info series: the start of each long query's text, for the alert body.
   'redshift_running_query_info',
 ];
+
+/**
+ * The contract's "Label bounds": labels whose values grow with users or requests. Rules and dashboards
+ * never group by them nor keep them; such a value goes in an exemplar, a log line or an info series.
+ * A test reads this list from the markdown section.
+ */
+export const UNBOUNDED_LABELS: readonly string[] = [
+  'user_id',
+  'player_id',
+  'session_id',
+  'request_id',
+  'trace_id',
+  'prompt',
+  'query_text',
+];
+
+/** Labels bounded only by what is open now (a running query, an open anomaly): allowed. */
+export const OPEN_NOW_LABELS: readonly string[] = ['query_id', 'anomaly_id'];
+
+/**
+ * The metrics whose series carry an unbounded label, with those labels: the info series that exist to
+ * hold such a value for annotation templates. A rule or dashboard that keeps them un-aggregated fails.
+ */
+export const UNBOUNDED_LABELS_OF: ReadonlyMap<string, readonly string[]> = new Map([
+  ['redshift_running_query_info', ['query_text']],
+]);

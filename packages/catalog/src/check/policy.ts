@@ -6,6 +6,7 @@
 import type { AlertmanagerConfig, AmRoute } from '../compile/alertmanager.ts';
 import { isPagingReceiver } from '../compile/alertmanager.ts';
 import type { Catalog } from '../model/alert.ts';
+import { checkEnvironments } from '../compile/environments.ts';
 import { checkPromql } from './promql.ts';
 
 export interface Problem {
@@ -74,6 +75,8 @@ export function checkCatalog(catalog: Catalog, contract: ReadonlySet<string>): P
         );
     }
   }
+  for (const message of checkEnvironments(catalog.environments ?? []))
+    problems.push({ subject: 'environments', message });
   return problems;
 }
 

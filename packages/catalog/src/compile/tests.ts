@@ -1,6 +1,7 @@
 /**
  * Generates promtool unit tests for every threshold: the alert fires just past its threshold with the
- * right tier and severity after its `for:` (and not before), and does not fire just short of it.
+ * right tier and severity after its `for:` (and not before), and does not fire just short of it. An
+ * alert that joins an info series (`infoJoin`) also fires without that series, minus the joined labels.
  */
 import { holds, type AlertDefinition, type Catalog, type Threshold } from '../model/alert.ts';
 import { durationMs, minutes } from './durations.ts';
@@ -57,17 +58,22 @@ function render(template: string, labels: Record<string, string>): string {
     );
 }
 
-function expected(catalog: Catalog, alert: AlertDefinition, value: number) {
+/** The alerts expected at `value`; `without` drops the labels an absent info series would have added. */
+function expected(catalog: Catalog, alert: AlertDefinition, value: number, without: string[] = []) {
   const annotations = ruleAnnotations(catalog, alert);
+  const labels = Object.fromEntries(Object.entries(alert.outputLabels).filter(([k]) => !without.includes(k)));
   return alert.thresholds
     .filter((t) => holds(t.op, value, t.value))
     .map((t) => ({
-      exp_labels: { ...alert.outputLabels, ...ruleLabels(alert, t) },
+      exp_labels: { ...labels, ...ruleLabels(alert, t) },
       exp_annotations: Object.fromEntries(
-        Object.entries(annotations).map(([k, v]) => [k, render(v, alert.outputLabels)]),
+        Object.entries(annotations).map(([k, v]) => [k, render(v, labels)]),
       ),
     }));
 }
+
+/** The metric name of a promtool input series, e.g. `kube_pod_info` of `kube_pod_info{node="a"}`. */
+const seriesMetric = (series: string) => series.split('{')[0]!.trim();
 
 export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGroup[] {
   const longest = Math.max(...alert.thresholds.map((t) => durationMs(t.for)));
@@ -79,12 +85,18 @@ export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGr
   const samples = Math.ceil(evalAt / durationMs(interval)) + 2;
   return alert.thresholds.flatMap((t) => {
     const { firing, quiet } = probeValues(alert, t);
-    const group = (kind: string, value: number, tests: PromAlertTest[]): PromTestGroup => ({
+    const group = (
+      kind: string,
+      value: number,
+      tests: PromAlertTest[],
+      keep: (series: string) => boolean = () => true,
+    ): PromTestGroup => ({
       name: `${alert.name} ${t.tier} ${kind} at ${value}`,
       interval,
       input_series: alert
         .input(value)
-        .series.map((s) => ({ series: s.series, values: s.values.replace('{n}', String(samples)) })),
+        .series.filter((s) => keep(s.series))
+        .map((s) => ({ series: s.series, values: s.values.replace('{n}', String(samples)) })),
       alert_rule_test: tests,
     });
     const firingTests: PromAlertTest[] = [
@@ -100,12 +112,30 @@ export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGr
         exp_alerts: [],
       });
     }
-    return [
+    const groups = [
       group('fires', firing, firingTests),
       group('stays quiet', quiet, [
         { eval_time: minutes(evalAt), alertname: alert.name, exp_alerts: expected(catalog, alert, quiet) },
       ]),
     ];
+    const join = alert.infoJoin;
+    if (join) {
+      // The same input without the info series: the `or` fallback must still fire, without its labels.
+      if (!alert.input(firing).series.some((s) => seriesMetric(s.series) === join.metric))
+        throw new Error(
+          `${alert.name}: infoJoin names ${join.metric}, but input() feeds no such series; add it to the input`,
+        );
+      const exp = expected(catalog, alert, firing, join.labels);
+      groups.push(
+        group(
+          `fires without ${join.metric}`,
+          firing,
+          [{ eval_time: minutes(evalAt), alertname: alert.name, exp_alerts: exp }],
+          (series) => seriesMetric(series) !== join.metric,
+        ),
+      );
+    }
+    return groups;
   });
 }
 

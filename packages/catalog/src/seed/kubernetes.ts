@@ -8,6 +8,7 @@ export function kubernetesAlerts(s: Selectors): AlertDefinition[] {
   const kl = selectorLabels(s.kubelet);
   const base = { group: 'kubernetes', service: 'kubernetes', team: 'platform' };
   const pod = { namespace: 'game', pod: 'matchmaker-7d9f', container: 'matchmaker' };
+  const crashLooping = `kube_pod_container_status_waiting_reason{${s.kubeStateMetrics},reason="CrashLoopBackOff"}`;
   return [
     {
       ...base,
@@ -16,7 +17,9 @@ export function kubernetesAlerts(s: Selectors): AlertDefinition[] {
       description:
         'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is in CrashLoopBackOff.',
       // The node label (from kube_pod_info) lets KubeNodeNotReady inhibit this alert for pods on that node.
-      expr: `max by (namespace, pod, container, node) (kube_pod_container_status_waiting_reason{${s.kubeStateMetrics},reason="CrashLoopBackOff"} * on (namespace, pod) group_left (node) kube_pod_info{${s.kubeStateMetrics}})`,
+      // Without kube_pod_info the `or` keeps the T1: it fires without the node label (and the inhibition).
+      expr: `max by (namespace, pod, container, node) (${crashLooping} * on (namespace, pod) group_left (node) kube_pod_info{${s.kubeStateMetrics}}) or on (namespace, pod, container) max by (namespace, pod, container) (${crashLooping})`,
+      infoJoin: { metric: 'kube_pod_info', labels: ['node'] },
       thresholds: [{ tier: 'T1', op: '==', value: 1, for: '0m' }],
       immediate: true,
       testValues: { firing: 1, quiet: 0 },
