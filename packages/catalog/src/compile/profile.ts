@@ -2,8 +2,8 @@
  * A compressed time profile, for the demo and the game-day tests: every `for:`, every alerting rule's
  * range window under one day and every Alertmanager wait is divided by one factor, so a fault that pages
  * after 5 minutes in production pages after 10 seconds at factor 30. Thresholds never change, and neither
- * do the recording rules nor windows of a day or more: the 7-day baselines keep their meaning and can be
- * backfilled from real history.
+ * do windows of a day or more nor the recording rules read over them: the 7-day baselines keep their
+ * meaning and can be backfilled from real history.
  */
 import type { AlertDefinition, Catalog } from '../model/alert.ts';
 import { durationMs, formatDuration } from './durations.ts';
@@ -24,12 +24,25 @@ export function scaleRanges(expr: string, factor: number): string {
   );
 }
 
-/** The catalog with every alert's `for:` and short range windows divided by `factor`. */
+/** The records an alert reads over a window of a day or more: baselines, kept at their real windows. */
+function baselineRecords(catalog: Catalog): Set<string> {
+  const read = catalog.alerts.flatMap((a) => [...a.expr.matchAll(/([\w:]+)\s*\[(\d+(?:ms|s|m|h|d))\]/g)]);
+  return new Set(read.filter((m) => durationMs(m[2]!) >= DAY_MS).map((m) => m[1]!));
+}
+
+/**
+ * The catalog with every alert's `for:` and short range windows divided by `factor`, and those of the
+ * recording rules the alerts read as their signal (not the baselines').
+ */
 export function compressCatalog(catalog: Catalog, factor: number): Catalog {
   const alert = (a: AlertDefinition): AlertDefinition => ({
     ...a,
     expr: scaleRanges(a.expr, factor),
     thresholds: a.thresholds.map((t) => ({ ...t, for: scaleDuration(t.for, factor) })),
   });
-  return { ...catalog, alerts: catalog.alerts.map(alert) };
+  const baselines = baselineRecords(catalog);
+  const recordingRules = catalog.recordingRules.map((r) =>
+    baselines.has(r.record) ? r : { ...r, expr: scaleRanges(r.expr, factor) },
+  );
+  return { ...catalog, alerts: catalog.alerts.map(alert), recordingRules };
 }

@@ -2,6 +2,7 @@
 import type { AlertDefinition } from '../model/alert.ts';
 import { counter, gauge, histogram, input, ratio } from '../model/inputs.ts';
 import { selectorLabels, type Selectors } from '../model/selectors.ts';
+import { SIGNAL_RECORDS } from './signals.ts';
 
 export interface AppOptions {
   /** The API p99 latency SLA, seconds. */
@@ -39,7 +40,7 @@ export function applicationAlerts(s: Selectors, o: AppOptions): AlertDefinition[
       name: 'HTTP5xxRateHigh',
       summary: '{{ $labels.service_name }} is answering 5xx',
       description: 'The share of 5xx responses from {{ $labels.service_name }} is above 1% (T2) or 5% (T1).',
-      expr: `sum by (service_name) (rate(http_server_request_duration_seconds_count{${s.apps},http_response_status_code=~"5.."}[5m])) / sum by (service_name) (rate(http_server_request_duration_seconds_count{${s.apps}}[5m]))`,
+      expr: SIGNAL_RECORDS.http5xxRatio,
       thresholds: [
         { tier: 'T1', op: '>', value: 0.05, for: '5m' },
         { tier: 'T2', op: '>', value: 0.01, for: '10m' },
@@ -73,7 +74,7 @@ export function applicationAlerts(s: Selectors, o: AppOptions): AlertDefinition[
       name: 'GameServerConnectionFailures',
       summary: 'Players in {{ $labels.region }} cannot connect to game servers',
       description: 'More than 10% of connection attempts in {{ $labels.region }} fail.',
-      expr: `sum by (region) (rate(game_server_connection_failures_total{${s.game}}[5m])) / sum by (region) (rate(game_server_connection_attempts_total{${s.game}}[5m]))`,
+      expr: SIGNAL_RECORDS.connectionFailureRatio,
       thresholds: [{ tier: 'T1', op: '>', value: 0.1, for: '5m' }],
       outputLabels: { region: 'eu-west-1' },
       input: (v) =>

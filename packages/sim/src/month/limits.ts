@@ -34,6 +34,13 @@ function windowOf(expr: string): number {
   return max;
 }
 
+/** The expression with the recording rules it reads, whose range windows count too. */
+function withRecorded(expr: string, catalog: Catalog): string {
+  return [expr, ...catalog.recordingRules.filter((r) => expr.includes(r.record)).map((r) => r.expr)].join(
+    ' ',
+  );
+}
+
 /** Every limit on one knob instance; throws when the catalog lacks a rule the knob claims to drive. */
 export function limitsOf(knob: string, labels: Labels, catalog: Catalog = seedOnce()): Limit[] {
   const def = knobDef(knob);
@@ -50,7 +57,7 @@ export function limitsOf(knob: string, labels: Labels, catalog: Catalog = seedOn
         op: a.op,
         value: thresholdOf(a, labels),
         forMs: durationMs(th.for),
-        windowMs: windowOf(rule.expr),
+        windowMs: windowOf(withRecorded(rule.expr, catalog)),
         aggregate: a.aggregate === 'sum',
       };
     });
