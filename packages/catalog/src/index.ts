@@ -32,10 +32,56 @@ export {
   type AlertmanagerOptions,
 } from './compile/alertmanager.ts';
 export { runbookMarkdown } from './compile/runbooks.ts';
+export {
+  chartAlertNames,
+  chartAlertRelabelings,
+  chartProblems,
+  chartValues,
+  disabledChartRules,
+  mergedRuleProblems,
+  mergedRuleSet,
+  relabel,
+  DEFAULT_CHART_MAPPING,
+  type AlertRelabelConfig,
+  type MergedAlert,
+} from './compile/chart.ts';
+export type {
+  ChartAlertRule,
+  ChartRuleGroup,
+  ChartSource,
+  KubePrometheusStackMapping,
+} from './model/chart.ts';
+export {
+  KUBE_PROMETHEUS_STACK_RULES,
+  KUBE_PROMETHEUS_STACK_SOURCE,
+} from './vendor/kube-prometheus-stack.gen.ts';
 export { compressCatalog, scaleDuration, scaleRanges } from './compile/profile.ts';
+export {
+  federatedRecords,
+  recordedOnlyAlerts,
+  globalRuleGroups,
+  globalPrometheusConfig,
+  federationMatchers,
+  remoteWriteKeep,
+  remoteWriteValues,
+  withRemoteWrite,
+  FEDERATION_JOB,
+  GLOBAL_RULES_FILE,
+} from './compile/scale-out.ts';
+export type { ScaleOut, Federation, RemoteWrite } from './model/scale-out.ts';
+export type { CardinalityBudget } from './model/cardinality.ts';
+export { SIGNAL_RECORDS } from './seed/signals.ts';
 export { durationMs, formatDuration } from './compile/durations.ts';
 export { checkCatalog, checkAlertmanagerPolicy, type Problem } from './check/policy.ts';
 export { checkPromql } from './check/promql.ts';
+export { checkInfoJoins, infoJoins, type InfoJoin } from './check/joins.ts';
+export {
+  checkCardinality,
+  checkDashboardCardinality,
+  CONTRACT_BOUNDS,
+  type CardinalityInput,
+} from './check/cardinality.ts';
+export { unboundedLabelUses, type LabelBounds, type LabelUse } from './check/label-flow.ts';
 export { logqlErrors } from './check/logql.ts';
 export {
   lokiRules,
@@ -49,14 +95,21 @@ export {
   environmentServiceMonitors,
   type DeployOptions,
 } from './compile/deploy.ts';
+export { exporterNetworkPolicies, KLAXON_EXPORTER_JOBS } from './compile/network.ts';
 export {
   ENVIRONMENTS,
   ENVIRONMENT_NAMES,
   environmentNamed,
+  environmentsOf,
   environmentValues,
+  checkEnvironments,
+  demotionRelabelings,
+  pagingTiers,
+  toPrometheusRelabel,
   UnknownEnvironmentError,
   type Environment,
   type EnvironmentName,
+  type OperatorRelabelConfig,
 } from './compile/environments.ts';
 export {
   promtoolCheckRules,
@@ -66,7 +119,13 @@ export {
   findTool,
   type ToolRun,
 } from './check/tools.ts';
-export { CONTRACT_METRICS, DECLARED_METRICS } from './contract.ts';
+export {
+  CONTRACT_METRICS,
+  DECLARED_METRICS,
+  UNBOUNDED_LABELS,
+  OPEN_NOW_LABELS,
+  UNBOUNDED_LABELS_OF,
+} from './contract.ts';
 export { loadCatalog } from './load.ts';
 export {
   dashboard,
@@ -97,3 +156,19 @@ export {
   FOLDERS,
   type GrafanaOptions,
 } from './compile/grafana.ts';
+export {
+  parseAlloy,
+  alloyErrors,
+  type AlloyStatement,
+  type AlloyExpr,
+  type AlloyError,
+} from './check/alloy.ts';
+export { alloyBlocks, renderAlloy, type AlloyBlock } from './compile/alloy.ts';
+export { lintPromql, type Prom3Finding, type Prom3Check } from './check/prometheus3.ts';
+export {
+  prometheus3Findings,
+  prometheus3Problems,
+  lintAlertmanagerConfig,
+  lintPrometheusConfig,
+} from './check/prometheus3-config.ts';
+export { checkBuildOutputs } from './check/readiness.ts';

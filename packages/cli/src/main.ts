@@ -12,6 +12,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerImport } from './commands/import.ts';
 import { registerBacktest } from './commands/backtest.ts';
+import { registerCardinality } from './commands/cardinality.ts';
 import { reportFailure } from './output.ts';
 
 const program = new Command('klaxon')
@@ -31,6 +32,7 @@ registerExporters(program);
 registerHashPassword(program);
 registerImport(program);
 registerBacktest(program);
+registerCardinality(program);
 
 try {
   await program.parseAsync(process.argv);

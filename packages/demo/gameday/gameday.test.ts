@@ -26,6 +26,7 @@ import {
   type History,
   type ScenarioResult,
 } from '../src/index.ts';
+import { securedScrapeProblems } from '../src/secured-scrapes.ts';
 import { checkFaithful } from './faithful.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -197,6 +198,8 @@ describe.skipIf(!present)('game days', () => {
         }
         expect(evaluated).toBeGreaterThan(50);
         expect(fired, `rules that would have fired on a quiet week:\n${fired.join('\n')}`).toEqual([]);
+        // Authentication is on for every secured scrape: each target is up == 1, and refuses a bare request.
+        expect(await securedScrapeProblems(stack), 'secured scrapes').toEqual([]);
       } finally {
         await stack.stop();
       }

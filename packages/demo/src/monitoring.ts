@@ -53,12 +53,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-async function ready(name: string, url: string, proc: ManagedProcess): Promise<void> {
+/** Whether `readyUrl` answers 200; a web config file's credentials or CA need a probe of their own. */
+export type ReadyProbe = (readyUrl: string) => Promise<boolean>;
+
+const plainProbe: ReadyProbe = async (readyUrl) => (await fetch(readyUrl)).ok;
+
+async function ready(name: string, url: string, proc: ManagedProcess, probe = plainProbe): Promise<void> {
   await waitFor(
     `${name} at ${url} to be ready`,
     async () => {
       if (!proc.running()) throw new Error(`${name} exited: ${proc.log().slice(-2000)}`);
-      return (await fetch(`${url}/-/ready`)).ok;
+      return probe(`${url}/-/ready`);
     },
     30_000,
   );
@@ -72,11 +77,16 @@ export async function startPrometheus(o: {
   args?: string[];
   /** `--storage.tsdb.retention.time`; default 15d (a longer backfilled history needs more). */
   retention?: string;
+  /**
+   * `--web.config.file`: TLS and basic auth on Prometheus's own HTTP server. `https` when the file has
+   * `tls_server_config`; `probe` asks `/-/ready` with the credentials (and CA) the file wants.
+   */
+  web?: { file: string; https: boolean; probe: ReadyProbe };
 }): Promise<RunningService> {
   mkdirSync(join(o.dir, 'data'), { recursive: true });
   const configFile = join(o.dir, 'prometheus.yml');
   writeFileSync(configFile, stringify(o.config, { lineWidth: 0 }));
-  const url = `http://127.0.0.1:${o.port}`;
+  const url = `${o.web?.https ? 'https' : 'http'}://127.0.0.1:${o.port}`;
   const proc = spawnManaged('prometheus', o.bin, [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${join(o.dir, 'data')}`,
@@ -88,9 +98,10 @@ export async function startPrometheus(o: {
     '--storage.tsdb.max-block-duration=2h',
     '--web.enable-lifecycle',
     '--log.level=warn',
+    ...(o.web ? [`--web.config.file=${o.web.file}`] : []),
     ...(o.args ?? []),
   ]);
-  await ready('Prometheus', url, proc);
+  await ready('Prometheus', url, proc, o.web?.probe);
   return { url, process: proc, stop: () => proc.stop() };
 }
 

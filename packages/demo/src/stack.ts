@@ -94,6 +94,11 @@ export interface Stack {
   alertmanager: RunningService;
   /** `ui` is the web UI on localhost (browsers accept its secure session cookie over plain http there). */
   urls: { engine: string; ui: string; prometheus: string; alertmanager: string; sim: string };
+  /**
+   * The scrape jobs whose /metrics need a bearer token (the simulator's targets, the engine), and those
+   * left open: Prometheus's and Alertmanager's own, on loopback, whose APIs the runner and browsers use.
+   */
+  scrapeAuth: { secured: string[]; open: string[] };
   outbox: string;
   tokens: { viewer: string; responder: string };
   stop(): Promise<void>;
@@ -141,6 +146,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   // Links in messages open the UI, so they use its host (the session cookie belongs to localhost).
   // Prometheus scrapes the engine's /metrics with a token of this run's own.
   const scrapeToken = randomBytes(24).toString('hex');
+  // The simulator's targets are secured exporters too, with a token of their own.
+  const simToken = randomBytes(24).toString('hex');
   config.server = { ...config.server, publicUrl: uiUrl, metrics: { public: false, token: scrapeToken } };
   config.links = { ...config.links, alertmanagerUrl: amUrl };
   const amKey = config.integrationKeys.find((k) => k.source === 'alertmanager');
@@ -159,6 +166,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       now: () => systemClock.now().getTime(),
       host: '127.0.0.1',
       port: simPort,
+      token: simToken,
     });
     stopping.push(() => sim.close());
 
@@ -221,6 +229,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
             path: t.path,
             instance: `sim:${t.job}`,
             honorLabels: true,
+            bearerToken: simToken,
           })),
           { job: 'prometheus', address: `127.0.0.1:${promPort}`, path: '/metrics' },
           { job: 'alertmanager', address: `127.0.0.1:${amPort}`, path: '/metrics' },
@@ -268,6 +277,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       prometheus,
       alertmanager,
       urls: { engine: engineUrl, ui: uiUrl, prometheus: promUrl, alertmanager: amUrl, sim: sim.url },
+      scrapeAuth: {
+        secured: [...sim.targets.map((t) => t.job), 'klaxon'],
+        open: ['prometheus', 'alertmanager'],
+      },
       outbox,
       tokens: { viewer: token(config, 'viewer'), responder: token(config, 'responder') },
       stop,

@@ -1,8 +1,10 @@
 /**
  * Serves the platform's targets over HTTP: `GET /targets/<job>/metrics` for each job (advancing the
- * platform to `now()` first), `GET /` listing them and `GET /healthz`.
+ * platform to `now()` first), behind `Authorization: Bearer <token>` when a token is given, as a secured
+ * exporter would be; `GET /` listing them and `GET /healthz`, always open.
  */
-import { createServer } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Platform } from './platform/platform.ts';
 
@@ -14,6 +16,8 @@ export interface SimServerOptions {
   host?: string;
   /** Default 0: any free port. */
   port?: number;
+  /** When set, every target answers 401 unless the scrape sends `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export interface SimServer {
@@ -24,15 +28,25 @@ export interface SimServer {
 
 const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Whether `req` carries the bearer token (compared in constant time); true when there is none to ask. */
+function authorized(req: IncomingMessage, token: Buffer | undefined): boolean {
+  if (!token) return true;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match !== null && timingSafeEqual(digest(match[1]!), token);
+}
+
 /**
  * @example
- * const sim = await startSimServer({ platform, now: () => Date.now() });
- * // scrape `${sim.url}${sim.targets[0].path}`
+ * const sim = await startSimServer({ platform, now: () => Date.now(), token: 'scrape-token-…' });
+ * // scrape `${sim.url}${sim.targets[0].path}` with Authorization: Bearer scrape-token-…
  * await sim.close();
  */
 export async function startSimServer(o: SimServerOptions): Promise<SimServer> {
   const targets = o.platform.targets().map((job) => ({ job, path: `/targets/${job}/metrics` }));
   const byPath = new Map(targets.map((t) => [t.path, t.job]));
+  const token = o.token === undefined ? undefined : digest(o.token);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -50,6 +64,12 @@ export async function startSimServer(o: SimServerOptions): Promise<SimServer> {
     const job = byPath.get(path);
     if (!job) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`no target at ${path}; see GET /\n`);
+      return;
+    }
+    if (!authorized(req, token)) {
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' })
+        .end('Unauthorized: send Authorization: Bearer <token>\n');
       return;
     }
     try {

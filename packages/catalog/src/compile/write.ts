@@ -27,8 +27,10 @@ import {
   DEFAULT_GRAFANA,
   type GrafanaOptions,
 } from './grafana.ts';
+import { exporterNetworkPolicies } from './network.ts';
 import { runbookMarkdown } from './runbooks.ts';
 import { compileRuleGroups } from './rules.ts';
+import { GLOBAL_RULES_FILE, globalPrometheusConfig, globalRuleGroups, withRemoteWrite } from './scale-out.ts';
 import { compileTests } from './tests.ts';
 
 export const GENERATED_HEADER =
@@ -74,6 +76,7 @@ export function writeCatalog(
     'loki',
     'helm',
     'grafana',
+    'federation',
   ]) {
     rmSync(join(outDir, sub), { recursive: true, force: true });
     mkdirSync(join(outDir, sub), { recursive: true });
@@ -121,6 +124,13 @@ export function writeCatalog(
         .map((m) => stringify(m))
         .join('---\n'),
   );
+  writeFileSync(
+    join(outDir, 'kubernetes', 'networkpolicies.yml'),
+    GENERATED_HEADER +
+      exporterNetworkPolicies(deploy)
+        .map((p) => stringify(p))
+        .join('---\n'),
+  );
   writeFileSync(join(outDir, 'kubernetes', 'probe.yml'), yaml(blackboxProbe(deploy)));
   writeFileSync(join(outDir, 'exporters', 'blackbox.yml'), yaml(blackboxConfig()));
   writeFileSync(join(outDir, 'exporters', 'yace.yml'), yaml(yaceConfig(deploy)));
@@ -153,8 +163,19 @@ export function writeCatalog(
   );
   writeFileSync(
     join(outDir, 'helm', 'kube-prometheus-stack.values.yaml'),
-    yaml(kubePrometheusStackValues(am, opts.environment)),
+    yaml(withRemoteWrite(catalog, kubePrometheusStackValues(am, opts.environment, catalog))),
   );
+  const federation = catalog.scaleOut?.federation;
+  if (federation) {
+    const dir = join(outDir, 'federation');
+    writeFileSync(join(dir, 'prometheus.yml'), yaml(globalPrometheusConfig(catalog, federation)));
+    writeFileSync(join(dir, GLOBAL_RULES_FILE), yaml({ groups: globalRuleGroups(catalog, federation) }));
+  }
+  if (catalog.cardinality)
+    writeFileSync(
+      join(outDir, 'prometheus', 'cardinality-budget.json'),
+      `${JSON.stringify(catalog.cardinality, null, 2)}\n`,
+    );
   return {
     outDir,
     ruleFiles,

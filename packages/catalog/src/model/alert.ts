@@ -4,6 +4,10 @@
  * inhibition so the T1 silences the matching T2.
  */
 import type { DashboardSpec } from '../dashboards/build.ts';
+import type { CardinalityBudget } from './cardinality.ts';
+import type { KubePrometheusStackMapping } from './chart.ts';
+import type { Environment } from './environment.ts';
+import type { ScaleOut } from './scale-out.ts';
 import type { Tier } from './tiers.ts';
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
@@ -61,6 +65,18 @@ export interface AlertDefinition {
   metrics: string[];
   /** Dashboard panel the deep link opens for this alert. */
   panel?: string;
+  /**
+   * kube-prometheus-stack default alerts this definition replaces under another name (e.g.
+   * `['KubePersistentVolumeFillingUp']`): the generated values disable them. Same-named ones are disabled anyway.
+   */
+  replaces?: string[];
+  /**
+   * The info series the expression joins for extra labels (`* on (…) group_left (<labels>) <metric>`),
+   * e.g. `{ metric: 'kube_pod_info', labels: ['node'] }`. The expression must fall back to the un-joined
+   * one (`… or on (<un-joined labels>) …`) and `klaxon test` proves it fires without that series, with
+   * `labels` absent from the alert.
+   */
+  infoJoin?: { metric: string; labels: string[] };
   /** The file the definition came from, for messages (set by the loader). */
   source?: string;
 }
@@ -83,6 +99,23 @@ export interface Catalog {
   routing?: { routes: Record<string, unknown>[]; receivers: Record<string, unknown>[] };
   /** Grafana dashboards (Foundation SDK models with their folder and purpose); `klaxon build` writes them. */
   dashboards?: DashboardSpec[];
+  /**
+   * The deployment environments `klaxon build --env` knows (external labels, retention, replicas,
+   * intervals, which tiers page). Default: dev, staging and prod of compile/environments.ts.
+   */
+  environments?: Environment[];
+  /**
+   * The global view: a global Prometheus federating the recording rules of the local ones, and an
+   * optional remote_write to Thanos Receive or Mimir (compile/scale-out.ts).
+   */
+  scaleOut?: ScaleOut;
+  /** The series budget `klaxon cardinality` checks a running Prometheus against. */
+  cardinality?: CardinalityBudget;
+  /**
+   * kube-prometheus-stack's own default rules: the severity → tier mapping, team and service of the
+   * chart alerts the catalog keeps (compile/chart.ts). Default: DEFAULT_CHART_MAPPING (the seed's).
+   */
+  kubePrometheusStack?: KubePrometheusStackMapping;
 }
 
 /** Whether `v` is past a threshold: the comparison a rule makes (`(<expr>) <op> <value>`). */

@@ -1,15 +1,19 @@
 /** The seed catalog: the reference platform's alerts, with overridable selectors. */
+import { ENVIRONMENTS } from '../compile/environments.ts';
 import { seedDashboards } from '../dashboards/dashboards.ts';
 import type { Catalog } from '../model/alert.ts';
 import { DEFAULT_SELECTORS, type Selectors } from '../model/selectors.ts';
 import { applicationAlerts, type AppOptions } from './application.ts';
 import { baselineAlerts, baselineRules } from './baselines.ts';
 import { bedrockAlerts } from './bedrock.ts';
+import { SEED_CHART_MAPPING, withChartReplacements } from './chart.ts';
 import { costAlerts } from './cost.ts';
 import { kafkaAlerts } from './kafka.ts';
 import { kubernetesAlerts } from './kubernetes.ts';
 import { metaAlerts } from './meta.ts';
 import { redshiftAlerts } from './redshift.ts';
+import { SEED_CARDINALITY, SEED_SCALE_OUT } from './scale-out.ts';
+import { signalRules } from './signals.ts';
 
 export interface SeedOptions {
   selectors?: Partial<Selectors>;
@@ -20,7 +24,7 @@ export interface SeedOptions {
 export function seedCatalog(opts: SeedOptions = {}): Catalog {
   const s: Selectors = { ...DEFAULT_SELECTORS, ...opts.selectors };
   return {
-    alerts: [
+    alerts: withChartReplacements([
       ...kafkaAlerts(s),
       ...redshiftAlerts(s),
       ...bedrockAlerts(s),
@@ -34,9 +38,13 @@ export function seedCatalog(opts: SeedOptions = {}): Catalog {
       }),
       ...metaAlerts(s),
       ...baselineAlerts(s),
-    ],
-    recordingRules: baselineRules(s),
+    ]),
+    recordingRules: [...baselineRules(s), ...signalRules(s)],
     runbookBaseUrl: opts.runbookBaseUrl ?? 'https://runbooks.klaxon.example/alerts',
     dashboards: seedDashboards(),
+    environments: Object.values(ENVIRONMENTS),
+    scaleOut: SEED_SCALE_OUT,
+    cardinality: SEED_CARDINALITY,
+    kubePrometheusStack: SEED_CHART_MAPPING,
   };
 }

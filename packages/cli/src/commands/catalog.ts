@@ -9,15 +9,21 @@ import {
   amtoolCheckConfig,
   amtoolRouteTests,
   catalogLinks,
+  chartProblems,
   checkDashboards,
   panelQueries,
   checkAlertmanagerPolicy,
+  checkCardinality,
+  checkInfoJoins,
+  checkBuildOutputs,
   checkCatalog,
   compileAlertmanager,
   CONTRACT_METRICS,
   DECLARED_METRICS,
   ENVIRONMENT_NAMES,
   environmentNamed,
+  environmentsOf,
+  pagingTiers,
   loadCatalog,
   logqlErrors,
   lokiRules,
@@ -62,15 +68,9 @@ function withCatalogOptions(cmd: Command): Command {
 async function build(
   o: CatalogOpts,
   log: (s: string) => void,
-): Promise<{ catalog: Catalog; result: BuildResult }> {
+): Promise<{ catalog: Catalog; result: BuildResult; environment?: Environment }> {
   if (o.target !== 'klaxon' && o.target !== 'pagerduty')
     throw new CliError(`--target must be klaxon or pagerduty, not "${String(o.target)}"`);
-  let environment: Environment | undefined;
-  try {
-    environment = o.env === undefined ? undefined : environmentNamed(o.env);
-  } catch (err) {
-    throw new CliError(`--env: ${(err as Error).message}`);
-  }
   const file = o.catalog ?? (existsSync(DEFAULT_CATALOG) ? DEFAULT_CATALOG : undefined);
   log(`catalog: seed${file ? ` + ${file}` : ''}`);
   let catalog: Catalog;
@@ -79,15 +79,21 @@ async function build(
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  let environment: Environment | undefined;
+  try {
+    environment = o.env === undefined ? undefined : environmentNamed(o.env, environmentsOf(catalog));
+  } catch (err) {
+    throw new CliError(`--env: ${(err as Error).message}`);
+  }
   const result = writeCatalog(catalog, resolve(o.out), {
     alertmanager: { target: o.target, klaxonUrl: o.klaxonUrl },
     grafanaUrl: o.grafanaUrl,
     environment,
   });
   log(
-    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, ${result.dashboards} dashboards, alertmanager.yml (${o.target})${environment ? `, kube-prometheus-stack values for ${environment.name}` : ''} into ${o.out}`,
+    `built ${result.alertingRules} alerting rules, ${result.tests} promtool test groups, ${result.dashboards} dashboards, alertmanager.yml (${o.target})${environment ? `, kube-prometheus-stack values for ${environment.name} (pages people for: ${pagingTiers(environment).join(', ') || 'nothing'})` : ''} into ${o.out}`,
   );
-  return { catalog, result };
+  return { catalog, result, environment };
 }
 
 const quiet = () => undefined;
@@ -108,10 +114,10 @@ export function registerCatalogCommands(program: Command): void {
   )
     .option(
       '--env <name>',
-      `an environment of deploy/kubernetes (${ENVIRONMENT_NAMES.join(', ')}): its Prometheus retention, storage and replicas, Alertmanager replicas and external labels in helm/kube-prometheus-stack.values.yaml, and no engine ServiceMonitor (the engine's manifests bring it)`,
+      `an environment the catalog declares (the seed's: ${ENVIRONMENT_NAMES.join(', ')}): its Prometheus retention, storage, replicas, intervals and external labels, Alertmanager replicas, and the alert relabelings that lower tiers which must not page there (dev: none pages) in helm/kube-prometheus-stack.values.yaml; and no engine ServiceMonitor (the engine's manifests bring it)`,
     )
     .action(async (o: CatalogOpts) => {
-      const { result } = await build(o, progress(o));
+      const { result, environment } = await build(o, progress(o));
       if (o.json)
         printJson({
           out: result.outDir,
@@ -120,7 +126,9 @@ export function registerCatalogCommands(program: Command): void {
           testGroups: result.tests,
           dashboards: result.dashboards,
           files: [...result.ruleFiles, result.alertmanagerFile, ...result.testFiles],
-          ...(o.env === undefined ? {} : { environment: o.env }),
+          ...(environment === undefined
+            ? {}
+            : { environment: environment.name, pages: pagingTiers(environment) }),
         });
     });
 
@@ -128,7 +136,7 @@ export function registerCatalogCommands(program: Command): void {
     program
       .command('check')
       .description(
-        'Enforce the tier policy, parse every PromQL expression of rules and dashboards, check deep links, and run promtool check rules and amtool check-config.',
+        'Enforce the tier policy, parse every PromQL expression of rules and dashboards, check deep links, info-series joins (an `or` fallback) and label bounds (no unbounded label grouped or kept), parse the Alloy config, lint rules and configs for Prometheus 3 and Alertmanager 0.27+, and run promtool check rules and amtool check-config.',
       )
       .option(
         '--engine-config <file>',
@@ -164,6 +172,16 @@ export function registerCatalogCommands(program: Command): void {
         links,
       ),
       ...checkAlertmanagerPolicy(compileAlertmanager(catalog, { target: o.target, klaxonUrl: o.klaxonUrl })),
+      // Ours beside kube-prometheus-stack's default rules: no alertname twice, every alert tiered.
+      ...chartProblems(catalog),
+      // Joins on info series fall back to the un-joined expression; no unbounded label is grouped or kept.
+      ...checkInfoJoins(catalog),
+      ...checkCardinality({
+        catalog,
+        lokiRules: lokiRules(catalog.runbookBaseUrl).groups.flatMap((g) => g.rules),
+      }),
+      // The written Alloy config against the Alloy grammar; the Prometheus 3 / Alertmanager 0.27+ lint.
+      ...checkBuildOutputs(catalog, result.outDir),
     ];
     for (const rule of lokiRules(catalog.runbookBaseUrl).groups.flatMap((g) => g.rules)) {
       for (const e of logqlErrors(rule.expr))
@@ -192,7 +210,7 @@ export function registerCatalogCommands(program: Command): void {
         );
       if (problems.length === 0 && failedTools.length === 0)
         process.stdout.write(
-          `check: ${catalog.alerts.length} alerts, ${catalog.dashboards?.length ?? 0} dashboards (${panelQueries(catalog.dashboards ?? []).length} queries, ${links.length} deep links), tier policy OK, promtool OK, amtool OK\n`,
+          `check: ${catalog.alerts.length} alerts, ${catalog.dashboards?.length ?? 0} dashboards (${panelQueries(catalog.dashboards ?? []).length} queries, ${links.length} deep links), tier policy OK, promtool OK, amtool OK, Alloy grammar OK, Prometheus 3 lint OK\n`,
         );
     }
     if (problems.length > 0 || failedTools.length > 0) process.exitCode = 1;

@@ -12,13 +12,20 @@ import {
   type RedshiftSource,
 } from '@klaxon/exporters';
 import { CliError } from '../output.ts';
-import { exporterLogger, regionFrom, serveUntilSignal } from './exporter-runtime.ts';
+import {
+  addMetricsAccessOptions,
+  exporterLogger,
+  metricsAccess,
+  regionFrom,
+  serveUntilSignal,
+  type ServeOptions,
+} from './exporter-runtime.ts';
 import { durationOption, formatDuration, parseCount, parseHttpUrl, parsePort } from './options.ts';
 
 export const COST_EXPORTER_PORT = 9471;
 export const REDSHIFT_EXPORTER_PORT = 9472;
 
-interface CostOpts {
+interface CostOpts extends ServeOptions {
   refresh: number;
   region?: string;
   endpoint?: string;
@@ -26,19 +33,15 @@ interface CostOpts {
   budgets: boolean;
   anomalyLookback: number;
   anomalyOpen: number;
-  port: number;
-  host: string;
 }
 
-interface RedshiftOpts {
+interface RedshiftOpts extends ServeOptions {
   databaseUrl?: string;
   cluster?: string;
   source: RedshiftSource;
   floor: number;
   interval: number;
   maxQueries: number;
-  port: number;
-  host: string;
 }
 
 export function registerExporters(program: Command): void {
@@ -48,7 +51,7 @@ export function registerExporters(program: Command): void {
 }
 
 function registerCost(exporter: Command): void {
-  exporter
+  const cost = exporter
     .command('cost')
     .description(
       'Export AWS cost (Cost Explorer, daily by service), budget utilisation and forecast (Budgets) and open cost anomalies (Cost Anomaly Detection). Values are cached: scrapes never call AWS.',
@@ -76,16 +79,20 @@ function registerCost(exporter: Command): void {
       parseCount,
       ANOMALY_WINDOW_DEFAULTS.openDays,
     )
-    .option('-p, --port <port>', 'port for /metrics', parsePort, COST_EXPORTER_PORT)
-    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('-p, --port <port>', 'port for /metrics', parsePort, COST_EXPORTER_PORT);
+  addMetricsAccessOptions(cost)
     .addHelpText(
       'after',
       `
+Scrapes: with --metrics-token-file (or $KLAXON_METRICS_TOKEN) /metrics needs Authorization: Bearer <token>;
+--web.config.file takes Prometheus's web.yml (TLS, client certificates, basic_auth_users). Without any
+credential the exporter listens on 127.0.0.1 only. /healthz is always open.
+
 Durations: 30s, 5m, 1h (a bare number is seconds); --refresh defaults to 1h and must be at least 1m.
 IAM: ce:GetCostAndUsage, ce:GetAnomalies, budgets:ViewBudget. Cost Explorer bills $0.01 per request.
 
 Example:
-  klaxon exporter cost --account-id 123456789012`,
+  klaxon exporter cost --account-id 123456789012 --metrics-token-file /var/run/secrets/klaxon-metrics/token`,
     )
     .action(async (opts: CostOpts) => {
       if (opts.refresh < 60_000) {
@@ -108,6 +115,7 @@ Example:
         );
       }
       const region = regionFrom(opts.region);
+      const access = metricsAccess(opts);
       const logger = exporterLogger('klaxon-cost-exporter');
       const clients = createCostClients({ region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
       const cost = new CostExporter({
@@ -117,14 +125,14 @@ Example:
         anomalyWindow: { lookbackDays: opts.anomalyLookback, openDays: opts.anomalyOpen },
         logger,
       });
-      await serveUntilSignal('klaxon-cost-exporter', cost.registry, opts, logger, () => cost.stop());
+      await serveUntilSignal('klaxon-cost-exporter', cost.registry, opts, access, logger, () => cost.stop());
       logger.info({ region, refreshMs: opts.refresh, budgets: opts.budgets }, 'refreshing AWS cost data');
       cost.start();
     });
 }
 
 function registerRedshift(exporter: Command): void {
-  exporter
+  const redshift = exporter
     .command('redshift')
     .description(
       'Export redshift_running_query_seconds for queries running past a floor, and redshift_running_query_info with the start of their text, from the system tables over the PostgreSQL protocol.',
@@ -159,11 +167,15 @@ function registerRedshift(exporter: Command): void {
       parseCount,
       REDSHIFT_DEFAULTS.maxQueries,
     )
-    .option('-p, --port <port>', 'port for /metrics', parsePort, REDSHIFT_EXPORTER_PORT)
-    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('-p, --port <port>', 'port for /metrics', parsePort, REDSHIFT_EXPORTER_PORT);
+  addMetricsAccessOptions(redshift)
     .addHelpText(
       'after',
       `
+Scrapes: with --metrics-token-file (or $KLAXON_METRICS_TOKEN) /metrics needs Authorization: Bearer <token>;
+--web.config.file takes Prometheus's web.yml (TLS, client certificates, basic_auth_users). Without any
+credential the exporter listens on 127.0.0.1 only. /healthz is always open.
+
 Durations: 30s, 5m, 1h (a bare number is seconds); --floor defaults to 60s, --interval to 30s.
 The database user must see every user's queries: GRANT ROLE sys:monitor TO <user>, or
 ALTER USER <user> SYSLOG ACCESS UNRESTRICTED. Prefer $REDSHIFT_DATABASE_URL to keep the password
@@ -171,7 +183,7 @@ out of the process list.
 
 Example:
   REDSHIFT_DATABASE_URL=postgres://monitor:…@analytics-prod.abc123.eu-west-1.redshift.amazonaws.com:5439/dev?sslmode=require \\
-    klaxon exporter redshift --floor 60s`,
+    klaxon exporter redshift --floor 60s --metrics-token-file /var/run/secrets/klaxon-metrics/token`,
     )
     .action(async (opts: RedshiftOpts) => {
       const url = opts.databaseUrl ?? process.env.REDSHIFT_DATABASE_URL;
@@ -182,6 +194,7 @@ Example:
         );
       }
       const cluster = opts.cluster ?? clusterFromUrl(url);
+      const access = metricsAccess(opts);
       const logger = exporterLogger('klaxon-redshift-exporter');
       const db = createRedshiftPool(url, { logger });
       const redshift = new RedshiftExporter({
@@ -193,11 +206,18 @@ Example:
         maxQueries: opts.maxQueries,
         logger,
       });
-      await serveUntilSignal('klaxon-redshift-exporter', redshift.registry, opts, logger, async () => {
-        redshift.stop();
-        await redshift.idle();
-        await db.end();
-      });
+      await serveUntilSignal(
+        'klaxon-redshift-exporter',
+        redshift.registry,
+        opts,
+        access,
+        logger,
+        async () => {
+          redshift.stop();
+          await redshift.idle();
+          await db.end();
+        },
+      );
       logger.info({ cluster, source: opts.source, floorMs: opts.floor }, 'watching running Redshift queries');
       redshift.start();
     });

@@ -2,25 +2,30 @@
 import type { Command } from 'commander';
 import { BEDROCK_PROBE_DEFAULTS, BedrockProber, createBedrockClient } from '@klaxon/exporters';
 import { CliError } from '../output.ts';
-import { exporterLogger, regionFrom, serveUntilSignal } from './exporter-runtime.ts';
+import {
+  addMetricsAccessOptions,
+  exporterLogger,
+  metricsAccess,
+  regionFrom,
+  serveUntilSignal,
+  type ServeOptions,
+} from './exporter-runtime.ts';
 import { durationOption, formatDuration, parseCount, parseHttpUrl, parseList, parsePort } from './options.ts';
 
 export const BEDROCK_PROBER_PORT = 9470;
 
-interface ProbeBedrockOpts {
+interface ProbeBedrockOpts extends ServeOptions {
   models?: string[];
   interval: number;
   timeout: number;
   maxTokens: number;
   region?: string;
   endpoint?: string;
-  port: number;
-  host: string;
 }
 
 export function registerProbe(program: Command): void {
   const probe = program.command('probe').description('Synthetic probes that export blackbox-style metrics.');
-  probe
+  const bedrock = probe
     .command('bedrock')
     .description(
       'Send a minimal Converse request (maxTokens 1) to each model every interval and export probe_success and probe_duration_seconds{probe="bedrock",model}.',
@@ -48,17 +53,22 @@ export function registerProbe(program: Command): void {
     )
     .option('--region <region>', 'AWS region of the models (default: $AWS_REGION)')
     .option('--endpoint <url>', 'Bedrock Runtime endpoint override, e.g. a local fake', parseHttpUrl)
-    .option('-p, --port <port>', 'port for /metrics', parsePort, BEDROCK_PROBER_PORT)
-    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('-p, --port <port>', 'port for /metrics', parsePort, BEDROCK_PROBER_PORT);
+  addMetricsAccessOptions(bedrock)
     .addHelpText(
       'after',
       `
+Scrapes: with --metrics-token-file (or $KLAXON_METRICS_TOKEN) /metrics needs Authorization: Bearer <token>;
+--web.config.file takes Prometheus's web.yml (TLS, client certificates, basic_auth_users). Without any
+credential the exporter listens on 127.0.0.1 only. /healthz is always open.
+
 Durations: 500ms, 30s, 5m, 1h (a bare number is seconds). The interval defaults to 60s, the timeout to 10s.
 Credentials come from the AWS SDK's default chain (environment, profile, web identity, instance role);
 the role needs bedrock:InvokeModel on the probed models.
 
 Example:
-  klaxon probe bedrock --region us-east-1 --models anthropic.claude-3-haiku-20240307-v1:0,amazon.nova-micro-v1:0`,
+  klaxon probe bedrock --region us-east-1 --models anthropic.claude-3-haiku-20240307-v1:0,amazon.nova-micro-v1:0 \\
+    --metrics-token-file /var/run/secrets/klaxon-metrics/token`,
     )
     .action(async (opts: ProbeBedrockOpts) => {
       if (!opts.models?.length) {
@@ -74,6 +84,7 @@ Example:
         );
       }
       const region = regionFrom(opts.region);
+      const access = metricsAccess(opts);
       const logger = exporterLogger('klaxon-bedrock-prober');
       const client = createBedrockClient({ region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
       const prober = new BedrockProber({
@@ -84,7 +95,9 @@ Example:
         maxTokens: opts.maxTokens,
         logger,
       });
-      await serveUntilSignal('klaxon-bedrock-prober', prober.registry, opts, logger, () => prober.stop());
+      await serveUntilSignal('klaxon-bedrock-prober', prober.registry, opts, access, logger, () =>
+        prober.stop(),
+      );
       logger.info({ models: opts.models, region, intervalMs: opts.interval }, 'probing bedrock models');
       prober.start();
     });

@@ -7,6 +7,7 @@
  * connection cap) are set once, at start, and need a restart to change.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createNodeServer, type HttpLimits } from '../http/server.ts';
@@ -61,8 +62,12 @@ export class Gateway {
   #current: GatewaySlot | null = null;
   #closed: Promise<void> | null = null;
 
-  constructor(limits: HttpLimits) {
-    this.server = createNodeServer(limits);
+  readonly #scheme: 'http' | 'https';
+
+  /** `tls`: serve HTTPS (the metrics port with `server.metrics.webConfigFile`). */
+  constructor(limits: HttpLimits, tls?: HttpsServerOptions) {
+    this.server = createNodeServer(limits, tls);
+    this.#scheme = tls ? 'https' : 'http';
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const slot = this.#current;
       if (slot) return slot.serve(req, res);
@@ -119,7 +124,7 @@ export class Gateway {
         this.server.removeListener('error', reject);
         const a = this.server.address() as AddressInfo;
         const h = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-        resolve(`http://${h}:${a.port}`);
+        resolve(`${this.#scheme}://${h}:${a.port}`);
       });
     });
   }

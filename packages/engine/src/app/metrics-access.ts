@@ -1,10 +1,22 @@
 /**
  * Who may read GET /metrics: it shows per-service incident counts, per-person off-hours pages and
  * refusal reasons, so it needs `Authorization: Bearer` with any API token of the config or the scrape
- * token (`server.metrics.token` or `tokenFile`), unless `server.metrics.public: true`.
+ * token (`server.metrics.token` or `tokenFile`), or basic auth as a user of `server.metrics.webConfigFile`
+ * (Prometheus's web.yml), unless `server.metrics.public: true`. That file's `tls_server_config` puts the
+ * metrics port on HTTPS (metricsHttps); its client-certificate rules apply to every request.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import {
+  basicAuthVerifier,
+  clientCertificateAccepted,
+  ConfigFileError,
+  httpsOptions,
+  loadWebConfig,
+  splitAuthorization,
+  type WebConfig,
+} from '@klaxon/config-file';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken, type Credentials } from '../auth/credentials.ts';
 import type { ServerConfig } from '../config/config.ts';
@@ -32,20 +44,68 @@ export function scrapeToken(metrics: ServerConfig['metrics']): string | undefine
   return text;
 }
 
-/** A preHandler for /metrics; undefined when it is public. */
+/** `server.metrics.webConfigFile`, read and checked; a bad file stops the start (or fails the reload). */
+export function metricsWebConfig(metrics: ServerConfig['metrics']): WebConfig | undefined {
+  if (!metrics.webConfigFile) return undefined;
+  try {
+    return loadWebConfig(metrics.webConfigFile);
+  } catch (err) {
+    if (!(err instanceof ConfigFileError)) throw err;
+    throw new Error(`server.metrics.webConfigFile is invalid:\n  ${err.message.split('\n').join('\n  ')}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The metrics port's HTTPS options, when its web config file has `tls_server_config`. */
+export function metricsHttps(metrics: ServerConfig['metrics']): HttpsOptions | undefined {
+  const tls = metricsWebConfig(metrics)?.tls_server_config;
+  if (!tls) return undefined;
+  try {
+    return httpsOptions(tls);
+  } catch (err) {
+    throw new Error(`server.metrics.webConfigFile ${metrics.webConfigFile}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/** A preHandler for /metrics; undefined when it is public (and no client certificate rule applies). */
 export function metricsGuard(
   metrics: ServerConfig['metrics'],
   credentials: Pick<Credentials, 'token'>,
 ): ((req: FastifyRequest) => Promise<void>) | undefined {
-  if (metrics.public) return undefined;
+  const web = metricsWebConfig(metrics);
+  const clientAuth = web?.tls_server_config?.client_auth_type ?? 'NoClientCert';
+  const certificate = (req: FastifyRequest) => {
+    if (!clientCertificateAccepted(req.raw.socket, clientAuth))
+      throw new ApiError(
+        'invalid_credentials',
+        `GET /metrics needs a valid client certificate (client_auth_type ${clientAuth} in server.metrics.webConfigFile).`,
+      );
+  };
+  if (metrics.public)
+    return clientAuth === 'NoClientCert'
+      ? undefined
+      : (req) => Promise.resolve().then(() => certificate(req));
   const token = scrapeToken(metrics);
   const expected = token === undefined ? undefined : digest(token);
-  const check = (req: FastifyRequest) => {
+  const basic = basicAuthVerifier(web?.basic_auth_users);
+  const check = async (req: FastifyRequest) => {
+    certificate(req);
+    const { scheme, credential } = splitAuthorization(req.headers.authorization);
+    if (basic && /^basic$/i.test(scheme)) {
+      if (await basic(credential)) return;
+      throw new ApiError(
+        'invalid_credentials',
+        'The user or password is not one of basic_auth_users in server.metrics.webConfigFile.',
+      );
+    }
     const raw = bearerToken(req);
     if (!raw)
       throw new ApiError(
         'missing_credentials',
-        'GET /metrics needs Authorization: Bearer <token> with an API token from apiTokens or the scrape token (server.metrics.token); or set server.metrics.public: true.',
+        `GET /metrics needs Authorization: Bearer <token> with an API token from apiTokens or the scrape token (server.metrics.token)${basic ? ', or basic auth as a user of server.metrics.webConfigFile' : ''}; or set server.metrics.public: true.`,
       );
     if (expected && timingSafeEqual(digest(raw), expected)) return;
     if (credentials.token(raw)) return;

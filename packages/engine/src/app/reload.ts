@@ -24,6 +24,7 @@ import type { EngineMetrics } from '../metrics/metrics.ts';
 export const RESTART_KEYS = [
   'server.host',
   'server.metrics.port',
+  'server.metrics.webConfigFile',
   'server.requestTimeoutSeconds',
   'server.headersTimeoutSeconds',
   'server.keepAliveTimeoutSeconds',

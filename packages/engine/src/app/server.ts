@@ -15,6 +15,7 @@ import { Reloader, reloadRoute, watchConfigFile, type ReloadResult, type ReloadT
 import { Runtime } from './runtime.ts';
 import { demoSecretsInUse, isLoopbackHost } from '../config/demo-secrets.ts';
 import { ApiError } from '../errors/errors.ts';
+import { metricsHttps } from './metrics-access.ts';
 import { runShutdown, sleep, type ShutdownReport } from './shutdown.ts';
 
 export interface ServerOptions {
@@ -85,6 +86,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new Error(
       `server.metrics.port is ${opts.port}, the main port too: choose another port for /metrics, or remove it to serve /metrics on the main port`,
     );
+  // Read before anything opens: a bad server.metrics.webConfigFile stops the start.
+  const metricsTls = metricsHttps(opts.config.server.metrics);
   const clock = opts.clock ?? systemClock;
   const store = createDatabase(opts.database);
   // Refuses a database a newer engine migrated (DatabaseNewerError), and then lets go of it.
@@ -102,7 +105,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The sockets outlive config generations: each request goes to the generation current when it arrives.
   const gateway = new Gateway(limits(opts.config.server));
   const metricsGateway =
-    opts.config.server.metrics.port === undefined ? null : new Gateway(limits(opts.config.server));
+    opts.config.server.metrics.port === undefined
+      ? null
+      : new Gateway(limits(opts.config.server), metricsTls);
   let reloader: Reloader | null = null;
   // From the first moment of a shutdown, /readyz says 503 so a load balancer stops sending here.
   let ready = true;

@@ -49,10 +49,22 @@ const metricsSchema = z
       .describe(
         'Serve GET /metrics on this port of the same address, and not on the main port, so a NetworkPolicy or firewall can admit scrapers by port. Default: the main port.',
       ),
+    webConfigFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Prometheus's web configuration file (web.yml) for the metrics port: HTTPS and client certificates (tls_server_config), and basic_auth_users beside the bearer tokens. Needs port. TLS is set up at start (a change needs a restart); basic_auth_users are read again at each reload.",
+      ),
   })
   .refine((m) => !(m.token && m.tokenFile), {
     message: 'set token or tokenFile, not both',
     path: ['tokenFile'],
+  })
+  .refine((m) => !m.webConfigFile || m.port !== undefined, {
+    message:
+      'webConfigFile applies to the metrics listener of its own: set server.metrics.port too (e.g. 9464)',
+    path: ['webConfigFile'],
   })
   .default({ public: false })
   .describe('Who may read GET /metrics.');

@@ -10,6 +10,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import { pino, type DestinationStream } from 'pino';
 import Fastify, {
   type FastifyBaseLogger,
@@ -115,8 +116,8 @@ export function createLogger(logger: HttpOptions['logger']): FastifyBaseLogger |
 }
 
 /** Node's server Fastify creates for `limits`, for a socket shared by several instances. */
-export function createNodeServer(l: HttpLimits): Server {
-  const server = createServer({
+export function createNodeServer(l: HttpLimits, tls?: HttpsServerOptions): Server {
+  const options = {
     requestTimeout: l.requestTimeoutMs,
     headersTimeout: l.headersTimeoutMs,
     // Node checks both timeouts on this interval (default 30 s): a quarter of the shorter one.
@@ -124,7 +125,9 @@ export function createNodeServer(l: HttpLimits): Server {
       100,
       Math.min(30_000, Math.floor(Math.min(l.headersTimeoutMs, l.requestTimeoutMs) / 4)),
     ),
-  });
+  };
+  // HTTPS only where the config asks for it (the metrics port's web config file); else plain HTTP.
+  const server: Server = tls ? createHttpsServer({ ...tls, ...options }) : createServer(options);
   server.keepAliveTimeout = l.keepAliveTimeoutMs;
   server.setTimeout(l.idleTimeoutMs);
   // Connections beyond the cap are closed by Node as they arrive; the earlier ones go on being served.
