@@ -3,6 +3,7 @@
  * legacy `match` / `match_re` maps, as the routing tree and the inhibition rules use them, parsed as
  * Alertmanager v0.25's pkg/labels/parse.go does. Regexes are anchored. A missing label matches as "".
  */
+import { splitMatchers } from '@klaxon/catalog';
 import { BacktestInputError } from './time.ts';
 
 export type Matcher = (labels: Record<string, string>) => boolean;
@@ -112,31 +113,6 @@ export function matcherList(
   where: string,
 ): Matcher[] {
   return matcherSpecs(o, where).map((s) => toMatcher(s, where));
-}
-
-/** Alertmanager's ParseMatchers split: an optional `{` and `}`, commas outside unescaped quotes. */
-function splitMatchers(text: string): string[] {
-  let t = text.startsWith('{') ? text.slice(1) : text;
-  if (t.endsWith('}')) t = t.slice(0, -1);
-  const parts: string[] = [];
-  let cur = '';
-  let quoted = false;
-  let escaped = false;
-  for (const c of t) {
-    if (c === ',' && !quoted) {
-      parts.push(cur);
-      cur = '';
-      continue;
-    }
-    if (c === '"') {
-      if (!escaped) quoted = !quoted;
-      else escaped = false;
-    } else if (c === '\\') escaped = !escaped;
-    else escaped = false;
-    cur += c;
-  }
-  if (cur.trim()) parts.push(cur.trim());
-  return parts;
 }
 
 /** A matcher as Alertmanager prints it in a route key: `name="value"` with `\`, newline and `"` escaped. */

@@ -105,11 +105,9 @@ export {
   checkEnvironments,
   demotionRelabelings,
   pagingTiers,
-  toPrometheusRelabel,
   UnknownEnvironmentError,
   type Environment,
   type EnvironmentName,
-  type OperatorRelabelConfig,
 } from './compile/environments.ts';
 export {
   promtoolCheckRules,
@@ -165,6 +163,7 @@ export {
 } from './check/alloy.ts';
 export { alloyBlocks, renderAlloy, type AlloyBlock } from './compile/alloy.ts';
 export { lintPromql, type Prom3Finding, type Prom3Check } from './check/prometheus3.ts';
+export { splitMatchers } from './check/am-matchers.ts';
 export {
   prometheus3Findings,
   prometheus3Problems,

@@ -40,8 +40,8 @@ function classicMatcher(s: string): ParsedMatcher | string {
   return { name: m[1]!, op: m[2] as ParsedMatcher['op'], value };
 }
 
-/** A list item of `matchers:` in the classic parser: optional braces, commas outside quotes split. */
-export function parseClassic(input: string): Parse {
+/** Alertmanager's classic ParseMatchers split: an optional `{` and `}`, commas outside unescaped quotes. */
+export function splitMatchers(input: string): string[] {
   const s = input.replace(/^\{/, '').replace(/\}$/, '');
   const tokens: string[] = [];
   let token = '';
@@ -61,8 +61,13 @@ export function parseClassic(input: string): Parse {
     token += c;
   }
   if (token.trim() !== '') tokens.push(token.trim());
+  return tokens;
+}
+
+/** A list item of `matchers:` in the classic parser. */
+export function parseClassic(input: string): Parse {
   const matchers: ParsedMatcher[] = [];
-  for (const t of tokens) {
+  for (const t of splitMatchers(input)) {
     const m = classicMatcher(t);
     if (typeof m === 'string') return { ok: false, error: m };
     matchers.push(m);
