@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { seedCatalog } from '../seed/index.ts';
 import { compileAlertmanager } from './alertmanager.ts';
+import { relabel, type AlertRelabelConfig } from './chart.ts';
 import { kubePrometheusStackValues } from './deploy.ts';
 import {
   checkEnvironments,
@@ -15,7 +16,6 @@ import {
   environmentsOf,
   mergeValues,
   pagingTiers,
-  toPrometheusRelabel,
   UnknownEnvironmentError,
   type Environment,
 } from './environments.ts';
@@ -95,23 +95,40 @@ describe('deployment environments', () => {
     expect(pagingTiers(ENVIRONMENTS.prod)).toEqual(['T1', 'T2']);
     const lowered = (env: Environment) =>
       demotionRelabelings(env)
-        .filter((r) => r.targetLabel === 'tier')
+        .filter((r) => r.target_label === 'tier')
         .map((r) => `${r.regex}→${r.replacement}`);
     // T2 first, so that a T1 lowered to T2 is not lowered again.
     expect(lowered(ENVIRONMENTS.dev)).toEqual(['T2→T3', 'T1→T3']);
     expect(lowered(ENVIRONMENTS.staging)).toEqual(['T1→T2']);
     expect(spec(ENVIRONMENTS.prod)).not.toHaveProperty('additionalAlertRelabelConfigs');
     expect(spec(ENVIRONMENTS.dev).additionalAlertRelabelConfigs).toEqual(
-      demotionRelabelings(ENVIRONMENTS.dev).map(toPrometheusRelabel),
+      demotionRelabelings(ENVIRONMENTS.dev),
     );
     // Relabelings the neutral values already carry run first; the environment's are appended.
     const merged = mergeValues(
-      { p: { additionalAlertRelabelConfigs: [{ targetLabel: 'a' }] } },
-      { p: { additionalAlertRelabelConfigs: [{ targetLabel: 'b' }] } },
+      { p: { additionalAlertRelabelConfigs: [{ target_label: 'a' }] } },
+      { p: { additionalAlertRelabelConfigs: [{ target_label: 'b' }] } },
     );
     expect(merged).toEqual({
-      p: { additionalAlertRelabelConfigs: [{ targetLabel: 'a' }, { targetLabel: 'b' }] },
+      p: { additionalAlertRelabelConfigs: [{ target_label: 'a' }, { target_label: 'b' }] },
     });
+  });
+
+  it('lowers a chart alert after the severity mapping gave it a tier, and leaves prod alone', () => {
+    const { prometheus } = kubePrometheusStackValues(am, ENVIRONMENTS.dev, seedCatalog()) as unknown as {
+      prometheus: { prometheusSpec: { additionalAlertRelabelConfigs: AlertRelabelConfig[] } };
+    };
+    const chartCritical = { alertname: 'KubeAPIDown', severity: 'critical' };
+    expect(relabel(chartCritical, prometheus.prometheusSpec.additionalAlertRelabelConfigs)).toMatchObject({
+      tier: 'T3',
+      severity: 'info',
+      demoted_from: 'T2',
+    });
+    const prod = kubePrometheusStackValues(am, ENVIRONMENTS.prod, seedCatalog()) as unknown as {
+      prometheus: { prometheusSpec: { additionalAlertRelabelConfigs: AlertRelabelConfig[] } };
+    };
+    const ours = { alertname: 'KafkaConsumerLag', tier: 'T1', severity: 'critical' };
+    expect(relabel(ours, prod.prometheus.prometheusSpec.additionalAlertRelabelConfigs)).toEqual(ours);
   });
 
   it('checks declared environments: unique names, durations, and tiers only lowered', () => {

@@ -6,6 +6,7 @@
  * are environment-neutral.
  */
 import type { Catalog } from '../model/alert.ts';
+import type { AlertRelabelConfig } from './chart.ts';
 import type { Environment, PagingTier } from '../model/environment.ts';
 import { TIER_POLICIES, type Tier } from '../model/tiers.ts';
 import { durationMs } from './durations.ts';
@@ -137,30 +138,21 @@ export function checkEnvironments(environments: readonly Environment[]): string[
   return problems;
 }
 
-/** A prometheus-operator RelabelConfig (camelCase), as kube-prometheus-stack passes it through. */
-export interface OperatorRelabelConfig {
-  sourceLabels?: string[];
-  separator?: string;
-  regex?: string;
-  targetLabel?: string;
-  replacement?: string;
-  action?: string;
-}
-
 /**
  * Alert relabelings that lower `env.demote`'s tiers before the alert leaves Prometheus, so Alertmanager's
  * tier routes and the engine treat it as the lower tier: `demoted_from` keeps the original, `severity`
- * follows. T2 is handled before T1 so that a T1 lowered to T2 is not lowered again.
+ * follows. In prometheus.yml's spelling: the chart copies them into it as they are. T2 is handled before
+ * T1 so that a T1 lowered to T2 is not lowered again.
  */
-export function demotionRelabelings(env: Environment): OperatorRelabelConfig[] {
-  const out: OperatorRelabelConfig[] = [];
+export function demotionRelabelings(env: Environment): AlertRelabelConfig[] {
+  const out: AlertRelabelConfig[] = [];
   for (const from of ['T2', 'T1'] as const) {
     const to = env.demote[from];
     if (!to) continue;
-    const when = (targetLabel: string, replacement: string): OperatorRelabelConfig => ({
-      sourceLabels: ['tier'],
+    const when = (target_label: string, replacement: string): AlertRelabelConfig => ({
+      source_labels: ['tier'],
       regex: from,
-      targetLabel,
+      target_label,
       replacement,
       action: 'replace',
     });
@@ -168,13 +160,6 @@ export function demotionRelabelings(env: Environment): OperatorRelabelConfig[] {
     out.push(when('demoted_from', from), when('severity', TIER_POLICIES[to].severity), when('tier', to));
   }
   return out;
-}
-
-/** The same relabelings in prometheus.yml's own spelling (`alert_relabel_configs`). */
-export function toPrometheusRelabel(c: OperatorRelabelConfig): Record<string, unknown> {
-  const snake: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c)) snake[k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)] = v;
-  return snake;
 }
 
 /** The kube-prometheus-stack values an environment sets, to be merged over the neutral ones. */
@@ -197,8 +182,7 @@ export function environmentValues(env: Environment): Record<string, unknown> {
             },
           },
         },
-        // The chart copies these into prometheus.yml as they are: prometheus.yml's spelling.
-        ...(relabel.length ? { additionalAlertRelabelConfigs: relabel.map(toPrometheusRelabel) } : {}),
+        ...(relabel.length ? { additionalAlertRelabelConfigs: relabel } : {}),
       },
     },
     alertmanager: { alertmanagerSpec: { replicas: env.alertmanager.replicas } },
