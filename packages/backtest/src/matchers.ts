@@ -3,7 +3,7 @@
  * legacy `match` / `match_re` maps, as the routing tree and the inhibition rules use them, parsed as
  * Alertmanager v0.25's pkg/labels/parse.go does. Regexes are anchored. A missing label matches as "".
  */
-import { splitMatchers } from '@klaxon/catalog';
+import { classicMatcher, splitMatchers } from '@klaxon/catalog';
 import { BacktestInputError } from './time.ts';
 
 export type Matcher = (labels: Record<string, string>) => boolean;
@@ -18,28 +18,6 @@ export interface MatcherSpec {
 const value = (labels: Record<string, string>, name: string) =>
   Object.hasOwn(labels, name) ? labels[name]! : '';
 
-/** OpenMetrics unescaping of a matcher value (`\"`, `\n`, `\\`; any other `\` is literal), one optional pair of quotes. */
-function unescapeValue(raw: string, text: string, where: string): string {
-  const bad = () =>
-    new BacktestInputError('bad_matcher', `${where}: "${text}" has an unescaped double quote in its value`);
-  const quoted = raw.startsWith('"');
-  const body = quoted ? raw.slice(1) : raw;
-  let out = '';
-  let closed = !quoted;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '\\' && i < body.length - 1) {
-      const n = body[++i]!;
-      out += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : `\\${n}`;
-    } else if (c === '"') {
-      if (closed || i < body.length - 1) throw bad();
-      closed = true;
-    } else out += c;
-  }
-  if (!closed) throw bad();
-  return out;
-}
-
 function anchored(re: string, where: string): RegExp {
   try {
     return new RegExp(`^(?:${re})$`, 'u');
@@ -48,16 +26,16 @@ function anchored(re: string, where: string): RegExp {
   }
 }
 
-/** One matcher string, e.g. `tier="T1"` or `alertname=~"KubePod.*"`, parsed. */
+/** One matcher string, e.g. `tier="T1"` or `alertname=~"KubePod.*"`, parsed as Alertmanager's classic parser does. */
 export function parseMatcherSpec(text: string, where: string): MatcherSpec {
-  const m = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/.exec(text);
-  if (!m)
-    throw new BacktestInputError(
-      'bad_matcher',
-      `${where}: "${text}" is not a matcher; write it like tier="T1" or alertname=~"Kube.*"`,
-    );
-  const [, name, op, raw] = m as unknown as [string, string, MatcherSpec['op'], string];
-  return { name, op, value: unescapeValue(raw, text, where) };
+  const m = classicMatcher(text);
+  if (typeof m !== 'string') return m;
+  throw new BacktestInputError(
+    'bad_matcher',
+    m.startsWith('bad matcher format')
+      ? `${where}: "${text}" is not a matcher; write it like tier="T1" or alertname=~"Kube.*"`
+      : `${where}: "${text}" has an unescaped double quote in its value`,
+  );
 }
 
 /** The predicate of a parsed matcher. */

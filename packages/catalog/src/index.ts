@@ -163,7 +163,7 @@ export {
 } from './check/alloy.ts';
 export { alloyBlocks, renderAlloy, type AlloyBlock } from './compile/alloy.ts';
 export { lintPromql, type Prom3Finding, type Prom3Check } from './check/prometheus3.ts';
-export { splitMatchers } from './check/am-matchers.ts';
+export { classicMatcher, splitMatchers } from './check/am-matchers.ts';
 export {
   prometheus3Findings,
   prometheus3Problems,

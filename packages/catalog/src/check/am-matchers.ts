@@ -17,8 +17,11 @@ type Parse = { ok: true; matchers: ParsedMatcher[] } | { ok: false; error: strin
 const OPS = ['=~', '!~', '!=', '='] as const;
 const CLASSIC = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
 
-/** One classic matcher (pkg/labels ParseMatcher): OpenMetrics-style escapes, quotes optional. */
-function classicMatcher(s: string): ParsedMatcher | string {
+/**
+ * One classic matcher (pkg/labels ParseMatcher): OpenMetrics-style escapes, quotes optional. The error is
+ * a string starting `bad matcher format` when it is no matcher at all, else about its quotes.
+ */
+export function classicMatcher(s: string): ParsedMatcher | string {
   const m = CLASSIC.exec(s);
   if (!m) return `bad matcher format: ${s}`;
   let raw = m[3]!;
