@@ -424,6 +424,7 @@ export interface paths {
               context: {
                 dashboardUrl: string | null;
                 logsUrl: string | null;
+                tracesUrl: string | null;
                 runbookUrl: string | null;
                 silenceUrl: string | null;
                 incidentUrl: string | null;

@@ -86,6 +86,7 @@ export function composeMessage(
   for (const [label, url] of [
     ['Dashboard', context.dashboardUrl],
     ['Logs', context.logsUrl],
+    ['Traces', context.tracesUrl],
     ['Runbook', context.runbookUrl],
     ['Silence', context.silenceUrl],
     ['Incident', context.incidentUrl],

@@ -256,6 +256,7 @@ describe('notification delivery', () => {
     expect(pd.links.map((l: { text: string }) => l.text)).toEqual([
       'Grafana dashboard',
       'Logs',
+      'Traces',
       'Runbook',
       'Klaxon incident',
     ]);

@@ -26,6 +26,14 @@ export const linksSchema = z
     grafanaUrl: z.url().optional().describe('Base URL of Grafana, for dashboard and Explore links.'),
     alertmanagerUrl: z.url().optional().describe('Base URL of Alertmanager, for silence links.'),
     lokiDatasource: z.string().default('loki').describe('UID of the Loki datasource in Grafana.'),
+    tempoDatasource: z
+      .string()
+      .min(1)
+      .nullable()
+      .default('tempo')
+      .describe(
+        'UID of the Tempo datasource in Grafana, for the traces link (null: no traces link, for a Grafana without traces).',
+      ),
     logLabels: z
       .array(z.string())
       .default(['namespace', 'service', 'app', 'job', 'pod', 'container'])
@@ -35,6 +43,7 @@ export const linksSchema = z
   })
   .default({
     lokiDatasource: 'loki',
+    tempoDatasource: 'tempo',
     logLabels: ['namespace', 'service', 'app', 'job', 'pod', 'container'],
     windowBeforeMinutes: 30,
     windowAfterMinutes: 15,
@@ -46,7 +55,10 @@ export type LinksConfig = z.output<typeof linksSchema>;
 /** What an incident's links read: `links`, the service's dashboard, runbook and log labels, the public URL. */
 export interface IncidentContextConfig {
   links: LinksConfig;
-  services: readonly Pick<ServiceConfig, 'id' | 'dashboard' | 'runbookUrl' | 'logSelector'>[];
+  services: readonly Pick<
+    ServiceConfig,
+    'id' | 'dashboard' | 'runbookUrl' | 'logSelector' | 'traceService'
+  >[];
   server: { publicUrl?: string | undefined };
 }
 

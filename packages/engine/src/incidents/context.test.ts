@@ -57,6 +57,16 @@ describe('incident context', () => {
         datasource: { uid: 'loki-prod' },
       });
       expect(panes.klaxon.range.from).toBe(dash.searchParams.get('from'));
+      // Traces: Tempo in Explore, the service's traces over the same window (no service_name label: the id).
+      const traces = new URL(context.tracesUrl);
+      expect(traces.origin + traces.pathname).toBe('https://grafana.example.com/explore');
+      const tracePanes = JSON.parse(traces.searchParams.get('panes')!);
+      expect(tracePanes.klaxon.queries[0]).toMatchObject({
+        datasource: { type: 'tempo', uid: 'tempo' },
+        queryType: 'traceql',
+        query: '{resource.service.name="kafka"}',
+      });
+      expect(tracePanes.klaxon.range).toEqual(panes.klaxon.range);
       expect(decodeURIComponent(context.silenceUrl)).toContain(
         'https://am.example.com/#/silences/new?filter={alertname="KafkaConsumerLagCritical"',
       );
@@ -77,5 +87,55 @@ describe('incident context', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('incident traces link', () => {
+  async function tracesOf(linksYaml: string, labels: Record<string, string>): Promise<string | null> {
+    const t = await buildTestApp('sqlite', {
+      configYaml: TEST_CONFIG_YAML + linksYaml,
+      start: '2026-03-28T02:00:00Z',
+    });
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/ingest/alertmanager',
+        headers: auth(KEYS.alertmanager),
+        payload: amPayload([
+          {
+            labels: { alertname: 'NarrativeSlow', service: 'kafka', tier: 'T2', ...labels },
+            startsAt: '2026-03-28T01:58:00Z',
+            fingerprint: 'traces1',
+          },
+        ]),
+      });
+      const id = res.json().results[0].incidentId;
+      const got = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${id}`,
+        headers: auth(TOKENS.viewer),
+      });
+      return got.json().context.tracesUrl;
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('selects the service.name from the alert’s service_name label, quoted, in the configured Tempo datasource', async () => {
+    const url = await tracesOf(
+      `links: { grafanaUrl: 'https://grafana.example.com', tempoDatasource: tempo-eu }\n`,
+      { service_name: 'narrative"} || {' },
+    );
+    const pane = JSON.parse(new URL(url!).searchParams.get('panes')!).klaxon;
+    expect(pane.queries[0].datasource).toEqual({ type: 'tempo', uid: 'tempo-eu' });
+    expect(pane.queries[0].query).toBe('{resource.service.name="narrative\\"} || {"}');
+    expect(Number(pane.range.from)).toBe(Date.parse('2026-03-28T01:58:00Z') - 30 * 60_000);
+  });
+
+  it('gives no traces link when tempoDatasource is null or Grafana is not configured', async () => {
+    expect(
+      await tracesOf(`links: { grafanaUrl: 'https://g.example.com', tempoDatasource: null }\n`, {}),
+    ).toBeNull();
+    expect(await tracesOf('', {})).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * What every incident arrives with: a Grafana deep link scoped to the incident's time window, a logs
- * link (Grafana Explore over Loki) for the same window, the runbook, the Alertmanager silence link and
- * the alert's own context. One function computes it for the API and for every message.
+ * link (Grafana Explore over Loki) and a traces link (Grafana Explore over Tempo, the service's traces) for
+ * the same window, the runbook, the Alertmanager silence link and the alert's own context. One function computes it for the API and for every message.
  */
 import { httpUrl } from '../validation/url.ts';
 import type { IncidentContextConfig } from './config.ts';
@@ -10,6 +10,7 @@ import type { AlertDto, IncidentDto } from './model.ts';
 export interface IncidentContext {
   dashboardUrl: string | null;
   logsUrl: string | null;
+  tracesUrl: string | null;
   runbookUrl: string | null;
   silenceUrl: string | null;
   incidentUrl: string | null;
@@ -44,6 +45,35 @@ export function logSelector(
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * The OpenTelemetry `service.name` whose traces the incident is about: the alert's `service_name` label (the
+ * semconv metrics carry it), else the service's `traceService`, else the service id.
+ */
+function traceService(
+  labels: Record<string, string>,
+  service: Pick<IncidentContextConfig['services'][number], 'traceService'> | undefined,
+  serviceId: string,
+): string {
+  return own(labels, 'service_name') || service?.traceService || serviceId;
+}
+
+/** A Grafana Explore URL with one pane over `datasource` for the window. */
+function exploreUrl(
+  grafana: string,
+  query: Record<string, unknown>,
+  fromMs: number,
+  toMs: number | null,
+): string {
+  const panes = {
+    klaxon: {
+      datasource: (query.datasource as { uid: string }).uid,
+      queries: [{ refId: 'A', ...query }],
+      range: { from: String(fromMs), to: toMs === null ? 'now' : String(toMs) },
+    },
+  };
+  return `${grafana}/explore?${new URLSearchParams({ schemaVersion: '1', orgId: '1', panes: JSON.stringify(panes) }).toString()}`;
+}
+
 export function incidentContext(
   config: IncidentContextConfig,
   incident: IncidentDto,
@@ -76,16 +106,29 @@ export function incidentContext(
   }
 
   let logsUrl: string | null = null;
+  let tracesUrl: string | null = null;
   if (grafana) {
     const expr = logSelector(labels, service?.logSelector ?? links.logLabels, incident.service);
-    const panes = {
-      klaxon: {
-        datasource: links.lokiDatasource,
-        queries: [{ refId: 'A', expr, datasource: { type: 'loki', uid: links.lokiDatasource } }],
-        range: { from: String(fromMs), to: toMs === null ? 'now' : String(toMs) },
-      },
-    };
-    logsUrl = `${grafana}/explore?${new URLSearchParams({ schemaVersion: '1', orgId: '1', panes: JSON.stringify(panes) }).toString()}`;
+    logsUrl = exploreUrl(
+      grafana,
+      { expr, datasource: { type: 'loki', uid: links.lokiDatasource } },
+      fromMs,
+      toMs,
+    );
+    if (links.tempoDatasource) {
+      const name = traceService(labels, service, incident.service);
+      tracesUrl = exploreUrl(
+        grafana,
+        {
+          datasource: { type: 'tempo', uid: links.tempoDatasource },
+          queryType: 'traceql',
+          query: `{resource.service.name=${quote(name)}}`,
+          limit: 20,
+        },
+        fromMs,
+        toMs,
+      );
+    }
   }
 
   let silenceUrl: string | null = null;
@@ -104,6 +147,7 @@ export function incidentContext(
   return {
     dashboardUrl,
     logsUrl,
+    tracesUrl,
     // Annotations are the sender's text: only an http(s) one is offered as the runbook link.
     runbookUrl:
       httpUrl(own(annotations, 'runbook_url')) ??

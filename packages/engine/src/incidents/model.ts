@@ -73,6 +73,7 @@ export const notificationSchema = z.object({
 export const contextSchema = z.object({
   dashboardUrl: z.string().nullable(),
   logsUrl: z.string().nullable(),
+  tracesUrl: z.string().nullable(),
   runbookUrl: z.string().nullable(),
   silenceUrl: z.string().nullable(),
   incidentUrl: z.string().nullable(),

@@ -97,6 +97,14 @@ export const serviceSchema = z.strictObject({
     .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/))
     .optional()
     .describe('Alert labels that select this service’s logs in Loki (default: links.logLabels).'),
+  traceService: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'OpenTelemetry `service.name` of this service’s traces, for the traces link when the alert has no service_name label (default: the service id).',
+    ),
   notify: z
     .strictObject({
       slack: z

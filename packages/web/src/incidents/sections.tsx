@@ -8,6 +8,7 @@ export function DeepLinks({ context }: { context: IncidentContext }) {
   const links = [
     { href: context.dashboardUrl, label: 'Dashboard', id: 'link-dashboard' },
     { href: context.logsUrl, label: 'Logs', id: 'link-logs' },
+    { href: context.tracesUrl, label: 'Traces', id: 'link-traces' },
     { href: context.runbookUrl, label: 'Runbook', id: 'link-runbook' },
     { href: context.silenceUrl, label: 'Silence', id: 'link-silence' },
     { href: context.generatorUrl, label: 'Alert source', id: 'link-generator' },

@@ -29,6 +29,7 @@ export function pagerDutyEvent(msg: OutboundMessage) {
   const links = [
     ctx?.dashboardUrl && { href: ctx.dashboardUrl, text: 'Grafana dashboard' },
     ctx?.logsUrl && { href: ctx.logsUrl, text: 'Logs' },
+    ctx?.tracesUrl && { href: ctx.tracesUrl, text: 'Traces' },
     ctx?.runbookUrl && { href: ctx.runbookUrl, text: 'Runbook' },
     ctx?.incidentUrl && { href: ctx.incidentUrl, text: 'Klaxon incident' },
   ].filter(Boolean);

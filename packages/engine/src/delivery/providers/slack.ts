@@ -27,6 +27,7 @@ export function slackBlocks(msg: OutboundMessage): unknown[] {
   const links = [
     ctx?.dashboardUrl && `<${ctx.dashboardUrl}|Dashboard>`,
     ctx?.logsUrl && `<${ctx.logsUrl}|Logs>`,
+    ctx?.tracesUrl && `<${ctx.tracesUrl}|Traces>`,
     ctx?.runbookUrl && `<${ctx.runbookUrl}|Runbook>`,
     ctx?.silenceUrl && `<${ctx.silenceUrl}|Silence>`,
     ctx?.incidentUrl && `<${ctx.incidentUrl}|Incident>`,
