@@ -46,7 +46,7 @@ const SUITES: Suite[] = [
   },
   {
     id: 'sdk',
-    title: 'SDK overhead per instrumented call (issue 8)',
+    title: 'SDK overhead per instrumented call, tracing off and on (issues 8 and 21)',
     run: async (log) => sdkMarkdown(await benchSdk(log)),
   },
   {

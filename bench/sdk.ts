@@ -1,13 +1,18 @@
 /**
- * SDK overhead per instrumented call (issue 8). Two measurements, each against its bare baseline in the same
+ * SDK overhead per instrumented call (issues 8 and 21). Each measurement against its bare baseline in the same
  * process: (1) recording one GenAI operation (duration + input and output token usage) through the SDK, with
  * its cardinality guards, against three bare prom-client `Histogram.observe` calls with the same labels and
- * buckets; (2) a Converse call through a real `BedrockRuntimeClient` whose request handler answers from
- * memory, with and without `instrumentBedrock`, so the figure is the middleware's cost per call.
+ * buckets: on a Prometheus text registry (no exemplars), then on an OpenMetrics registry with exemplars with
+ * tracing off (no active span) and on (each operation inside its own sampled span of a real TracerProvider);
+ * (2) a Converse call through a real `BedrockRuntimeClient` whose request handler answers from memory, with
+ * and without `instrumentBedrock`, so the figure is the middleware's cost per call.
  */
 import { Readable } from 'node:stream';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { Histogram, Registry } from 'prom-client';
+import { context, trace, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { Histogram, Registry, type OpenMetricsContentType } from 'prom-client';
 import {
   OPERATION_DURATION_BUCKETS,
   TOKEN_USAGE_BUCKETS,
@@ -27,6 +32,7 @@ const CALL_OPS = Number(process.env.BENCH_SDK_CALLS ?? 2_000);
 const ROUNDS = 7;
 
 export interface SdkRow {
+  id: 'record' | 'record-off' | 'record-on' | 'call' | 'call-on';
   path: string;
   baseline: string;
   nsPerOp: number;
@@ -59,7 +65,7 @@ async function compare(n: number, measured: Run, baseline: Run): Promise<[number
   return [median(a), median(b)];
 }
 
-function bareRecord(): (n: number) => void {
+function bareRecord(): (n: number, from?: number) => void {
   const registry = new Registry();
   const labelNames = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'];
   const duration = new Histogram({
@@ -76,8 +82,8 @@ function bareRecord(): (n: number) => void {
     buckets: [...TOKEN_USAGE_BUCKETS],
     registers: [registry],
   });
-  return (n) => {
-    for (let i = 0; i < n; i++) {
+  return (n, from = 0) => {
+    for (let i = from; i < from + n; i++) {
       const model = MODELS[i % 3]!;
       duration.observe(
         { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'aws.bedrock', gen_ai_request_model: model },
@@ -105,10 +111,55 @@ function bareRecord(): (n: number) => void {
   };
 }
 
-function sdkRecord(): (n: number) => void {
-  const genAi = genAiMetrics(createMetrics({ output: prometheusOutput(new Registry()) }));
+/** Span contexts to record in, one per operation in turn, so no two neighbouring operations share a trace. */
+const SPANS = 1024;
+
+/**
+ * A real TracerProvider whose spans are sampled and exported to nowhere, the context manager made global, and
+ * `SPANS` ended spans' contexts to record in.
+ */
+function tracing(): { provider: TracerProvider; contexts: Context[]; stop: () => Promise<void> } {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const discard: SpanExporter = {
+    export: (_spans, done) => done({ code: 0 }),
+    shutdown: () => Promise.resolve(),
+  };
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: discard })] });
+  const tracer = provider.getTracer('klaxon-bench');
+  const contexts = Array.from({ length: SPANS }, () => {
+    const span = tracer.startSpan('chat');
+    span.end();
+    return trace.setSpan(context.active(), span);
+  });
+  return {
+    provider,
+    contexts,
+    stop: async () => {
+      await provider.shutdown();
+      context.disable();
+    },
+  };
+}
+
+function openMetricsRegistry(): Registry<OpenMetricsContentType> {
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return registry;
+}
+
+/** `run` with operation i inside `contexts[i % SPANS]`, the way a traced service records. */
+function inContexts(contexts: Context[], run: (n: number, from: number) => void): (n: number) => void {
   return (n) => {
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) context.with(contexts[i % SPANS]!, run, undefined, 1, i);
+  };
+}
+
+function sdkRecord(
+  registry: Registry<OpenMetricsContentType> | Registry,
+): (n: number, from?: number) => void {
+  const genAi = genAiMetrics(createMetrics({ output: prometheusOutput(registry) }));
+  return (n, from = 0) => {
+    for (let i = from; i < from + n; i++) {
       genAi.recordOperation({
         provider: 'aws.bedrock',
         operation: 'chat',
@@ -156,44 +207,90 @@ function converseCalls(client: BedrockRuntimeClient): (n: number) => Promise<voi
 }
 
 export async function benchSdk(log: (s: string) => void): Promise<SdkRow[]> {
-  log(`sdk: ${RECORD_OPS} GenAI operations, SDK vs bare prom-client, ${ROUNDS} rounds`);
-  const [sdk, bare] = await compare(RECORD_OPS, sdkRecord(), bareRecord());
+  const bare = bareRecord();
+  log(`sdk: ${RECORD_OPS} GenAI operations, SDK vs bare prom-client, 3 × ${ROUNDS} rounds`);
+  const [textSdk, textBare] = await compare(RECORD_OPS, sdkRecord(new Registry()), bare);
+  const [offSdk, offBare] = await compare(RECORD_OPS, sdkRecord(openMetricsRegistry()), bare);
+  const traced = tracing();
+  const [onSdk, onBare] = await compare(
+    RECORD_OPS,
+    inContexts(traced.contexts, sdkRecord(openMetricsRegistry())),
+    inContexts(traced.contexts, bare),
+  );
 
   const plain = inMemoryClient();
   const instrumented = instrumentBedrock(inMemoryClient(), {
     metrics: createMetrics({ output: prometheusOutput(new Registry()) }),
   });
-  log(`sdk: ${CALL_OPS} Converse calls, instrumented vs plain client, ${ROUNDS} rounds`);
-  const [instrumentedCall, plainCall] = await compare(
-    CALL_OPS,
-    converseCalls(instrumented),
-    converseCalls(plain),
+  const withSpans = instrumentBedrock(inMemoryClient(), {
+    metrics: createMetrics({ output: prometheusOutput(openMetricsRegistry()) }),
+    tracerProvider: traced.provider,
+  });
+  log(
+    `sdk: ${CALL_OPS} Converse calls, instrumented (untraced, traced) vs plain client, 2 × ${ROUNDS} rounds`,
   );
-  plain.destroy();
-  instrumented.destroy();
+  const [callOff, plainOff] = await compare(CALL_OPS, converseCalls(instrumented), converseCalls(plain));
+  const [callOn, plainOn] = await compare(CALL_OPS, converseCalls(withSpans), converseCalls(plain));
+  for (const c of [plain, instrumented, withSpans]) c.destroy();
+  await traced.stop();
+
+  const record = '`genAiMetrics().recordOperation` (duration + 2 token points, guarded)';
+  const bareText = '3 × bare prom-client `Histogram.observe`, same labels and buckets';
+  const call = '`client.send(ConverseCommand)` with `instrumentBedrock`';
+  const plainText = 'the same client without it (in-memory request handler)';
   return [
     {
-      path: '`genAiMetrics().recordOperation` (duration + 2 token points, guarded)',
-      baseline: '3 × bare prom-client `Histogram.observe`, same labels and buckets',
-      nsPerOp: sdk,
-      baselineNsPerOp: bare,
+      id: 'record',
+      path: `${record}; Prometheus text registry`,
+      baseline: bareText,
+      nsPerOp: textSdk,
+      baselineNsPerOp: textBare,
     },
     {
-      path: '`client.send(ConverseCommand)` with `instrumentBedrock`',
-      baseline: 'the same client without it (in-memory request handler)',
-      nsPerOp: instrumentedCall,
-      baselineNsPerOp: plainCall,
+      id: 'record-off',
+      path: `${record}; OpenMetrics registry, exemplars on, tracing off (no active span)`,
+      baseline: bareText,
+      nsPerOp: offSdk,
+      baselineNsPerOp: offBare,
+    },
+    {
+      id: 'record-on',
+      path: `${record}; OpenMetrics registry, exemplars on, tracing on (each operation in its own sampled span of a real TracerProvider)`,
+      baseline: `${bareText}, each operation in the same span contexts`,
+      nsPerOp: onSdk,
+      baselineNsPerOp: onBare,
+    },
+    {
+      id: 'call',
+      path: `${call}; no tracing`,
+      baseline: plainText,
+      nsPerOp: callOff,
+      baselineNsPerOp: plainOff,
+    },
+    {
+      id: 'call-on',
+      path: `${call}; \`tracerProvider\` (a span per call, exported to a discarding exporter) and exemplars on`,
+      baseline: plainText,
+      nsPerOp: callOn,
+      baselineNsPerOp: plainOn,
     },
   ];
 }
 
 export function sdkMarkdown(rows: SdkRow[]): string {
-  const [record, call] = rows;
-  const extra = call ? call.nsPerOp - call.baselineNsPerOp : 0;
+  const row = (id: SdkRow['id']) => rows.find((r) => r.id === id);
+  const ratio = (r: SdkRow | undefined) => (r ? (r.nsPerOp / r.baselineNsPerOp).toFixed(2) : '?');
+  const [off, on, call, callOn] = [row('record-off'), row('record-on'), row('call'), row('call-on')];
+  const extra = (r: SdkRow | undefined) => (r ? ((r.nsPerOp - r.baselineNsPerOp) / 1000).toFixed(1) : '?');
   return [
-    `Median of ${ROUNDS} alternating rounds after a warm-up, in one process. The first row is the recording cost alone; the second is`,
-    'a whole Converse call through a real `BedrockRuntimeClient` (serialisation, signing, deserialisation) with an',
-    'in-memory request handler, so the difference is what the middleware adds to a call.',
+    `Median of ${ROUNDS} alternating rounds after a warm-up, in one process. The first three rows are the recording cost alone`,
+    '(issue 21 asks tracing on ≤ 1.5× bare prom-client per operation); the last two are a whole Converse call through a real',
+    '`BedrockRuntimeClient` (serialisation, signing, deserialisation) with an in-memory request handler, so the difference is',
+    'what the middleware adds to a call. "Tracing on" runs each operation inside its own sampled span of a real',
+    '`TracerProvider` (`@opentelemetry/sdk-trace`, AsyncLocalStorage context manager; 1,024 spans in turn), so the',
+    'duration histogram takes the trace as an exemplar (at most one per bucket and series a second; token usage carries',
+    'none). Its baseline enters the same span contexts, so the ratio is what the SDK adds when tracing is on, not what',
+    'entering a context costs the application.',
     '',
     '| Path | ns/op | Baseline | ns/op | Ratio |',
     '| --- | ---: | --- | ---: | ---: |',
@@ -202,8 +299,9 @@ export function sdkMarkdown(rows: SdkRow[]): string {
         `| ${r.path} | ${r.nsPerOp.toFixed(0)} | ${r.baseline} | ${r.baselineNsPerOp.toFixed(0)} | ${(r.nsPerOp / r.baselineNsPerOp).toFixed(2)}× |`,
     ),
     '',
-    record && call
-      ? `Recording costs ${record.nsPerOp.toFixed(0)} ns per operation against ${record.baselineNsPerOp.toFixed(0)} ns bare. On a whole call the middleware's difference is ${(extra / 1000).toFixed(1)} µs, against a call that costs ${(call.baselineNsPerOp / 1000).toFixed(0)} µs in the SDK alone (a real Bedrock call takes hundreds of milliseconds); a difference near zero or below it is within the run-to-run noise.`
-      : '',
+    `Recording with tracing on: ${ratio(on)}× bare prom-client per operation (target ≤ 1.5×); with tracing off: ${ratio(off)}×.`,
+    `On a whole call the middleware's difference is ${extra(call)} µs without tracing and ${extra(callOn)} µs with a span per call,`,
+    `against a call that costs ${call ? (call.baselineNsPerOp / 1000).toFixed(0) : '?'} µs in the AWS SDK alone (a real Bedrock call takes hundreds of`,
+    'milliseconds); a difference near zero or below it is within the run-to-run noise.',
   ].join('\n');
 }

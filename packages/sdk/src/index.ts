@@ -4,7 +4,7 @@
  * `node:http`, the metrics contract's narrative and game metrics, and cardinality guards on every label.
  */
 export { createMetrics, LABEL_OVERFLOW, type Metrics, type MetricsOptions } from './metrics/metrics.ts';
-export { prometheusOutput } from './metrics/prometheus.ts';
+export { prometheusOutput, type PrometheusOutputOptions } from './metrics/prometheus.ts';
 export { otelOutput } from './metrics/otel.ts';
 export {
   DEFAULT_MAX_LENGTH,
@@ -15,6 +15,7 @@ export {
 } from './metrics/guard.ts';
 export type {
   CounterMetric,
+  Exemplar,
   GaugeMetric,
   HistogramMetric,
   LabelSet,
@@ -26,6 +27,32 @@ export type {
 } from './metrics/types.ts';
 
 export { genAiMetrics, type GenAiMetrics, type GenAiOperation } from './genai/genai.ts';
+export {
+  DEFAULT_FALLBACK_CLASSES,
+  FAILURES,
+  FAILURE_CLASSES,
+  FAILURE_CLASS_ATTRIBUTE,
+  FALLBACKS,
+  classifyFailure,
+  isContentFiltered,
+  type FailureClass,
+} from './genai/failures.ts';
+export {
+  FALLBACK_EVENT,
+  genAiFailureMetrics,
+  withFallback,
+  type Fallback,
+  type FallbackOptions,
+  type GenAiFailureMetrics,
+} from './genai/fallback.ts';
+export {
+  CAPTURE_CONTENT_ENV,
+  SDK_VERSION,
+  TRACER_NAME,
+  captureContentEnabled,
+  exemplarOf,
+  sdkTracer,
+} from './tracing/tracing.ts';
 export {
   OPERATION_DURATION,
   OPERATION_DURATION_BUCKETS,
@@ -45,7 +72,13 @@ export {
 } from './bedrock/middleware.ts';
 export { COST, THROTTLES, TIME_TO_FIRST_TOKEN } from './bedrock/metrics.ts';
 export { baseModelId, modelFamily } from './bedrock/model-id.ts';
-export { converseUsage, invokeBodyUsage, invokeUsage, type TokenUsage } from './bedrock/usage.ts';
+export {
+  converseUsage,
+  invokeBodyUsage,
+  invokeUsage,
+  InvokeStreamUsage,
+  type TokenUsage,
+} from './bedrock/usage.ts';
 
 export { costCalculator, type CallCost, type CostCalculator } from './cost/cost.ts';
 export { DEFAULT_PRICES, DEFAULT_PRICES_DATE, type ModelPrice, type PriceTable } from './cost/prices.ts';
@@ -68,10 +101,21 @@ export {
   NARRATIVE_REQUESTS,
   STORY_COMPLETIONS,
   STORY_SESSIONS_ACTIVE,
+  STORY_STARTS,
   narrativeMetrics,
   type NarrativeMetrics,
   type NarrativeOutcome,
 } from './platform/narrative.ts';
+export {
+  EVAL_SCORE_BUCKETS,
+  NARRATIVE_EVAL_SCORE,
+  NARRATIVE_MODERATION_BLOCKS,
+  NARRATIVE_REFUSALS,
+  narrativeQualityMetrics,
+  type EvalScore,
+  type GenerationRef,
+  type NarrativeQualityMetrics,
+} from './platform/quality.ts';
 export {
   GAME_CONNECTION_ATTEMPTS,
   GAME_CONNECTION_FAILURES,

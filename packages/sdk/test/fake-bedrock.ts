@@ -1,13 +1,14 @@
 /**
  * A local fake of the Bedrock Runtime HTTP API, enough for the real `BedrockRuntimeClient`: Converse (JSON),
- * ConverseStream (AWS event-stream binary frames) and InvokeModel, with scripted successes, throttles and errors.
+ * ConverseStream and InvokeModelWithResponseStream (AWS event-stream binary frames) and InvokeModel, with
+ * scripted successes, throttles and errors in the shapes Bedrock and the model providers send them.
  * It speaks cleartext HTTP/2, as the client's default request handler does.
  */
 import { createServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 
-export type FakeOperation = 'converse' | 'converse-stream' | 'invoke';
+export type FakeOperation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream';
 
 export interface FakeRequest {
   operation: FakeOperation;
@@ -68,7 +69,7 @@ function frame(event: FakeEvent): Buffer {
   return encodeEventStreamMessage(headers, payload);
 }
 
-const ROUTE = /^\/model\/([^/]+)\/(converse-stream|converse|invoke)$/;
+const ROUTE = /^\/model\/([^/]+)\/(converse-stream|converse|invoke-with-response-stream|invoke)$/;
 
 async function readBody(req: Http2ServerRequest): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -149,6 +150,44 @@ export function converseStreamOk(texts: string[], inputTokens: number, outputTok
       },
     ],
   };
+}
+
+/** InvokeModelWithResponseStream: each object becomes a `chunk` event whose `bytes` is its JSON (base64 on the wire). */
+export function invokeStreamOk(chunks: unknown[]): FakeReply {
+  return {
+    events: chunks.map((c) => ({
+      type: 'chunk',
+      payload: { bytes: Buffer.from(JSON.stringify(c), 'utf8').toString('base64') },
+    })),
+  };
+}
+
+/** A Bedrock error reply: `type` in `x-amzn-errortype`, `message` in the body. */
+export function bedrockError(status: number, type: string, message: string): FakeReply {
+  return { status, headers: { 'x-amzn-errortype': type }, json: { message } };
+}
+
+/** The account's on-demand quota for the model is used up. */
+export function quotaExceeded(): FakeReply {
+  return bedrockError(
+    400,
+    'ServiceQuotaExceededException',
+    'Your request exceeds the service quota for your account. You can view your quotas at https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html.',
+  );
+}
+
+/** A spend cap reported as a 400 (Anthropic's wording, as gateways pass it through Bedrock-compatible APIs). */
+export function spendCapReached(): FakeReply {
+  return bedrockError(
+    400,
+    'ValidationException',
+    'You have reached your specified API usage limits. You will regain access on 2026-01-01 at 00:00 UTC.',
+  );
+}
+
+/** The model did not answer in time (HTTP 408). */
+export function modelTimeout(): FakeReply {
+  return bedrockError(408, 'ModelTimeoutException', 'Model has timed out in processing the request.');
 }
 
 export function throttled(): FakeReply {

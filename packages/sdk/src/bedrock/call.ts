@@ -1,8 +1,12 @@
-/** One instrumented Bedrock call: its clock readings and what it records when it ends. */
+/** One instrumented Bedrock call: its clock readings, its span, and what it records when it ends. */
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { CostCalculator } from '../cost/cost.ts';
 import type { GenAiMetrics } from '../genai/genai.ts';
+import { FAILURE_CLASS_ATTRIBUTE, classifyFailure } from '../genai/failures.ts';
 import { PROVIDER_AWS_BEDROCK, errorType, type GenAiOperationName } from '../genai/semconv.ts';
-import type { CounterMetric, HistogramMetric } from '../metrics/types.ts';
+import type { CounterMetric, Exemplar, HistogramMetric } from '../metrics/types.ts';
+import { exemplarOf } from '../tracing/tracing.ts';
+import { boundedJson, type ChatMessage } from './content.ts';
 import type { BedrockCallLabels } from './metrics.ts';
 import type { TokenUsage } from './usage.ts';
 import type { GenAiTokenType } from '../genai/semconv.ts';
@@ -16,6 +20,20 @@ export interface CallInstruments {
     counter: CounterMetric<{ gen_ai_request_model: string; gen_ai_token_type: GenAiTokenType }>;
   };
   now: () => number;
+  /** Whether prompts and completions go on the span. */
+  captureContent: boolean;
+}
+
+/** What a successful response says, beyond its tokens. */
+export interface CallResult {
+  usage?: TokenUsage;
+  responseModel?: string;
+  responseId?: string;
+  finishReason?: string;
+  /** A guardrail or the model's filter stopped the output: counted as a `content_filtered` failure. */
+  contentFiltered?: boolean;
+  /** The completion, when content capture is on. */
+  output?: ChatMessage[];
 }
 
 export const THROTTLING = 'ThrottlingException';
@@ -25,6 +43,7 @@ export class BedrockCall {
   headers: Readonly<Record<string, string | undefined>> | undefined;
   private readonly started: number;
   private readonly labels: BedrockCallLabels;
+  private readonly exemplar: Exemplar | undefined;
   private firstTokenSeen = false;
   private ended = false;
 
@@ -32,9 +51,15 @@ export class BedrockCall {
     private readonly tools: CallInstruments,
     private readonly model: string,
     private readonly operation: GenAiOperationName,
+    readonly span: Span,
   ) {
     this.started = tools.now();
     this.labels = { gen_ai_operation_name: operation, gen_ai_request_model: model };
+    this.exemplar = exemplarOf(span);
+  }
+
+  get captureContent(): boolean {
+    return this.tools.captureContent && this.span.isRecording();
   }
 
   private seconds(): number {
@@ -49,15 +74,20 @@ export class BedrockCall {
   firstToken(): void {
     if (this.firstTokenSeen) return;
     this.firstTokenSeen = true;
-    this.tools.timeToFirstToken.observe(this.labels, this.seconds());
+    const seconds = this.seconds();
+    this.tools.timeToFirstToken.observe(this.labels, seconds, this.exemplar);
+    this.span.setAttribute('gen_ai.response.time_to_first_chunk', seconds);
   }
 
-  succeed(usage: TokenUsage | undefined): void {
+  succeed(result: CallResult): void {
     if (this.ended) return;
     this.ended = true;
     const durationSeconds = this.seconds();
+    const { usage } = result;
     // Without streaming the first token arrives with the whole response.
-    if (!this.firstTokenSeen) this.tools.timeToFirstToken.observe(this.labels, durationSeconds);
+    if (!this.firstTokenSeen)
+      this.tools.timeToFirstToken.observe(this.labels, durationSeconds, this.exemplar);
+    const failureClass = result.contentFiltered ? 'content_filtered' : undefined;
     this.tools.genAi.recordOperation({
       provider: PROVIDER_AWS_BEDROCK,
       operation: this.operation,
@@ -65,7 +95,10 @@ export class BedrockCall {
       durationSeconds,
       inputTokens: usage?.inputTokens,
       outputTokens: usage?.outputTokens,
+      failureClass,
+      exemplar: this.exemplar,
     });
+    this.endSpan(result, failureClass);
     const cost = this.tools.cost;
     if (!cost || !usage) return;
     const priced = cost.calculator.cost(this.model, usage.inputTokens ?? 0, usage.outputTokens ?? 0);
@@ -77,12 +110,38 @@ export class BedrockCall {
   fail(err: unknown): void {
     if (this.ended) return;
     this.ended = true;
+    const type = errorType(err);
+    const failureClass = classifyFailure(err);
     this.tools.genAi.recordOperation({
       provider: PROVIDER_AWS_BEDROCK,
       operation: this.operation,
       model: this.model,
       durationSeconds: this.seconds(),
-      errorType: errorType(err),
+      errorType: type,
+      failureClass,
+      exemplar: this.exemplar,
     });
+    // The exception's message is left out: Bedrock's messages may quote the request.
+    this.span.setAttribute('error.type', type);
+    if (failureClass) this.span.setAttribute(FAILURE_CLASS_ATTRIBUTE, failureClass);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+    this.span.end();
+  }
+
+  private endSpan(result: CallResult, failureClass: string | undefined): void {
+    const span = this.span;
+    if (span.isRecording()) {
+      const { usage } = result;
+      if (usage?.inputTokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
+      if (usage?.outputTokens !== undefined)
+        span.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
+      if (result.responseModel) span.setAttribute('gen_ai.response.model', result.responseModel);
+      if (result.responseId) span.setAttribute('gen_ai.response.id', result.responseId);
+      if (result.finishReason) span.setAttribute('gen_ai.response.finish_reasons', [result.finishReason]);
+      if (failureClass) span.setAttribute(FAILURE_CLASS_ATTRIBUTE, failureClass);
+      if (result.output && this.captureContent)
+        span.setAttribute('gen_ai.output.messages', boundedJson(result.output));
+    }
+    span.end();
   }
 }

@@ -1,19 +1,22 @@
 /**
  * `instrumentBedrock`: middleware on a `BedrockRuntimeClient`'s stack, so call sites do not change. It records
- * the GenAI semconv metrics for Converse, ConverseStream and InvokeModel, time to first token, throttles (one
- * per HTTP attempt) and, with a price table, cost. Other commands pass through untouched.
+ * the GenAI semconv metrics for Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream, time to
+ * first token, throttles (one per HTTP attempt), failures by class and, with a price table, cost; and one
+ * client span per call (span.ts). Other commands pass through untouched.
  *
- * Two middlewares: one at `initialize` (once per call, SDK retries included in the latency) and one at
- * `deserialize` (once per HTTP attempt: throttles, and InvokeModel's token-count headers).
+ * Two middlewares: one at `initialize` (once per call, SDK retries included in the latency and the span) and
+ * one at `deserialize` (once per HTTP attempt: throttles, and InvokeModel's token-count headers).
  */
+import { context as otelContext, trace, type TracerProvider } from '@opentelemetry/api';
 import type { CostCalculator } from '../cost/cost.ts';
 import { genAiMetrics } from '../genai/genai.ts';
 import { errorType, type GenAiOperationName } from '../genai/semconv.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { captureContentEnabled, sdkTracer } from '../tracing/tracing.ts';
 import { BedrockCall, THROTTLING, type CallInstruments } from './call.ts';
 import { COST, THROTTLES, TIME_TO_FIRST_TOKEN } from './metrics.ts';
-import { observeStream } from './stream.ts';
-import { converseUsage, invokeUsage } from './usage.ts';
+import { converseResult, invokeResult, startCallSpan } from './span.ts';
+import { observeConverseStream, observeInvokeStream } from './stream.ts';
 
 // The slice of the AWS SDK's middleware types this module needs (the SDK is an optional peer dependency).
 interface HandlerArgs {
@@ -52,15 +55,22 @@ export interface BedrockInstrumentationOptions {
   cost?: CostCalculator;
   /** Monotonic milliseconds; `performance.now` unless a test injects a clock. */
   now?: () => number;
+  /** Where spans go; the global provider (a no-op until the application registers one) unless given. */
+  tracerProvider?: TracerProvider;
+  /**
+   * Record prompts and completions on the spans (`gen_ai.input.messages` …, size-bounded). Off unless `true`
+   * here or, when not given, `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
+   */
+  captureContent?: boolean;
 }
 
-type CommandKind = 'converse' | 'stream' | 'invoke';
-
-const COMMANDS: Readonly<Record<string, CommandKind>> = {
-  ConverseCommand: 'converse',
-  ConverseStreamCommand: 'stream',
-  InvokeModelCommand: 'invoke',
-};
+type CommandKind = 'converse' | 'stream' | 'invoke' | 'invoke-stream';
+const COMMANDS: ReadonlyMap<string, CommandKind> = new Map<string, CommandKind>([
+  ['ConverseCommand', 'converse'],
+  ['ConverseStreamCommand', 'stream'],
+  ['InvokeModelCommand', 'invoke'],
+  ['InvokeModelWithResponseStreamCommand', 'invoke-stream'],
+]);
 
 const instrumented = new WeakSet<object>();
 
@@ -72,9 +82,13 @@ function bodyText(body: unknown): string {
 
 /** Converse is `chat`; an InvokeModel body is the model's own: embeddings, messages (chat) or a prompt. */
 function operationOf(kind: CommandKind, modelId: string, body: unknown): GenAiOperationName {
-  if (kind !== 'invoke') return 'chat';
+  if (kind === 'converse' || kind === 'stream') return 'chat';
   if (/embed/i.test(modelId)) return 'embeddings';
   return bodyText(body).includes('"messages"') ? 'chat' : 'text_completion';
+}
+
+function isAsyncIterable(v: unknown): v is AsyncIterable<Record<string, unknown>> {
+  return Boolean(v) && typeof v === 'object' && Symbol.asyncIterator in (v as object);
 }
 
 function headersOf(response: unknown): Readonly<Record<string, string | undefined>> | undefined {
@@ -83,11 +97,11 @@ function headersOf(response: unknown): Readonly<Record<string, string | undefine
 }
 
 /**
- * Adds the metrics middleware to `client` (once; a second call is a no-op) and returns the client.
+ * Adds the metrics and tracing middleware to `client` (once; a second call is a no-op) and returns the client.
  *
  * @example
  * const client = instrumentBedrock(new BedrockRuntimeClient({ region: 'us-east-1' }), { metrics });
- * await client.send(new ConverseCommand({ modelId, messages })); // recorded
+ * await client.send(new ConverseCommand({ modelId, messages })); // recorded, and a span under the active one
  */
 export function instrumentBedrock<C extends BedrockClientLike>(
   client: C,
@@ -102,40 +116,49 @@ export function instrumentBedrock<C extends BedrockClientLike>(
     throttles: metrics.counter(THROTTLES),
     cost: options.cost && { calculator: options.cost, counter: metrics.counter(COST) },
     now: options.now ?? (() => performance.now()),
+    captureContent: captureContentEnabled(options.captureContent),
   };
+  const tracer = sdkTracer(options.tracerProvider);
   const calls = new WeakMap<HandlerContext, BedrockCall>();
   const stack = client.middlewareStack;
   const add = stack.add.bind(stack) as unknown as AddMiddleware;
 
   add(
-    (next, context) => async (args) => {
-      const kind = COMMANDS[context.commandName ?? ''];
+    (next, handlerContext) => async (args) => {
+      const kind = COMMANDS.get(handlerContext.commandName ?? '');
       if (!kind) return next(args);
-      const input = args.input as { modelId?: unknown; body?: unknown };
+      const input = args.input as Record<string, unknown>;
       const model = typeof input.modelId === 'string' && input.modelId ? input.modelId : 'unknown';
-      const call = new BedrockCall(tools, model, operationOf(kind, model, input.body));
-      calls.set(context, call);
+      const operation = operationOf(kind, model, input.body);
+      const parent = otelContext.active();
+      const span = startCallSpan(tracer, parent, operation, model, input, tools.captureContent);
+      const call = new BedrockCall(tools, model, operation, span);
+      calls.set(handlerContext, call);
       let result: HandlerOutput;
       try {
-        result = await next(args);
+        result = await otelContext.with(trace.setSpan(parent, span), () => next(args));
       } catch (err) {
         call.fail(err);
         throw err;
       }
       const output = result.output as Record<string, unknown>;
-      if (kind === 'converse') call.succeed(converseUsage(output.usage));
-      else if (kind === 'invoke') call.succeed(invokeUsage(model, call.headers, output.body));
-      else if (output.stream && typeof output.stream === 'object' && Symbol.asyncIterator in output.stream)
-        output.stream = observeStream(output.stream as AsyncIterable<Record<string, unknown>>, call);
-      else call.succeed(undefined);
+      if (kind === 'converse') call.succeed(converseResult(output, call.captureContent));
+      else if (kind === 'invoke') {
+        const needBody = span.isRecording() || input.guardrailIdentifier !== undefined;
+        call.succeed(invokeResult(model, call.headers, output, needBody, call.captureContent));
+      } else if (kind === 'stream' && isAsyncIterable(output.stream))
+        output.stream = observeConverseStream(output.stream, call);
+      else if (kind === 'invoke-stream' && isAsyncIterable(output.body))
+        output.body = observeInvokeStream(output.body, call, model);
+      else call.succeed({});
       return result;
     },
     { step: 'initialize', name: 'klaxonBedrockMetrics', priority: 'high' },
   );
 
   add(
-    (next, context) => async (args) => {
-      const call = calls.get(context);
+    (next, handlerContext) => async (args) => {
+      const call = calls.get(handlerContext);
       if (!call) return next(args);
       try {
         const result = await next(args);

@@ -82,3 +82,65 @@ export function invokeUsage(
     return undefined; // not JSON (an image, a stream of bytes): no token counts
   }
 }
+
+/**
+ * Token counts from an InvokeModelWithResponseStream, chunk by chunk. Bedrock adds
+ * `amazon-bedrock-invocationMetrics` (`inputTokenCount`, `outputTokenCount`) to the last chunk of every model;
+ * when it is missing, the family's own fields: Anthropic `message_start.message.usage.input_tokens` and
+ * `message_delta.usage.output_tokens` (cumulative), Nova `metadata.usage`, Llama `prompt_token_count` and
+ * `generation_token_count`, Titan `inputTextTokenCount` and `totalOutputTextTokenCount`, Cohere Command R's
+ * `stream-end` `response.meta.billed_units`.
+ */
+export class InvokeStreamUsage {
+  private fromMetrics: TokenUsage | undefined;
+  private readonly fromBody: TokenUsage = {};
+
+  constructor(private readonly modelId: string) {}
+
+  add(chunk: Json): void {
+    const metrics = obj(chunk['amazon-bedrock-invocationMetrics']);
+    if (metrics)
+      this.fromMetrics = {
+        inputTokens: num(metrics.inputTokenCount),
+        outputTokens: num(metrics.outputTokenCount),
+      };
+    const found = this.bodyUsage(chunk);
+    if (found?.inputTokens !== undefined) this.fromBody.inputTokens = found.inputTokens;
+    if (found?.outputTokens !== undefined) this.fromBody.outputTokens = found.outputTokens;
+  }
+
+  private bodyUsage(chunk: Json): TokenUsage | undefined {
+    switch (modelFamily(this.modelId)) {
+      case 'anthropic': {
+        const usage = obj(chunk.usage) ?? obj(obj(chunk.message)?.usage);
+        return usage && { inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens) };
+      }
+      case 'amazon': {
+        const usage = obj(obj(chunk.metadata)?.usage);
+        if (usage) return { inputTokens: num(usage.inputTokens), outputTokens: num(usage.outputTokens) };
+        return {
+          inputTokens: num(chunk.inputTextTokenCount),
+          outputTokens: num(chunk.totalOutputTextTokenCount),
+        };
+      }
+      case 'meta':
+        return {
+          inputTokens: num(chunk.prompt_token_count),
+          outputTokens: num(chunk.generation_token_count),
+        };
+      case 'cohere': {
+        const billed = obj(obj(obj(chunk.response)?.meta)?.billed_units);
+        return billed && { inputTokens: num(billed.input_tokens), outputTokens: num(billed.output_tokens) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Bedrock's invocation metrics when the stream carried them, else what the chunks said, else undefined. */
+  total(): TokenUsage | undefined {
+    if (this.fromMetrics) return this.fromMetrics;
+    const { inputTokens, outputTokens } = this.fromBody;
+    return inputTokens === undefined && outputTokens === undefined ? undefined : { ...this.fromBody };
+  }
+}

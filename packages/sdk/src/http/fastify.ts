@@ -1,13 +1,23 @@
 /**
- * Golden signals for Fastify: an `onRequest` hook notes the start, an `onResponse` hook records the route
- * template (`request.routeOptions.url`), method, status and duration. Registered without encapsulation, so it
- * sees every route of the instance it is registered on.
+ * Golden signals and server spans for Fastify: an `onRequest` hook notes the start and opens the request's
+ * SERVER span (the route template, `request.routeOptions.url`, is known by then), an `onResponse` hook records
+ * the method, route, status and duration and ends the span. The rest of the request (body parsing, hooks, the
+ * handler) continues from `onRequest`'s `done` in the span's context, so the handler's work, a Bedrock call for
+ * one, becomes the span's child (a test checks it with a body that arrives late).
+ * Registered without encapsulation, so it sees every route of the instance.
  */
+import { context } from '@opentelemetry/api';
+import type { IncomingHttpHeaders } from 'node:http';
+import { exemplarOf, sdkTracer } from '../tracing/tracing.ts';
 import { httpServerMetrics, type GoldenSignalsOptions } from './semconv.ts';
+import { endServerSpan, startServerSpan, type ServerSpan } from './span.ts';
 
 // The slice of Fastify's types this module needs (Fastify is not a dependency of the SDK).
 interface RequestLike {
   method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  protocol?: 'http' | 'https';
   routeOptions?: { url?: string };
 }
 interface ReplyLike {
@@ -22,16 +32,23 @@ export interface FastifyLike {
 function plugin(app: FastifyLike, options: GoldenSignalsOptions, done: (err?: Error) => void): void {
   const http = httpServerMetrics(options);
   const now = options.now ?? (() => performance.now());
+  const tracer = sdkTracer(options.tracerProvider);
   const started = new WeakMap<RequestLike, number>();
+  const spans = new WeakMap<RequestLike, ServerSpan>();
   app.addHook('onRequest', (request, _reply, next) => {
     started.set(request, now());
-    next();
+    const server = startServerSpan(tracer, request, request.routeOptions?.url, request.protocol);
+    spans.set(request, server);
+    context.with(server.context, next);
   });
   app.addHook('onResponse', (request, reply, next) => {
     const start = started.get(request);
+    const server = spans.get(request);
+    const route = request.routeOptions?.url;
     if (start !== undefined) {
-      http.record(request.method, request.routeOptions?.url, reply.statusCode, (now() - start) / 1000);
+      http.record(request.method, route, reply.statusCode, (now() - start) / 1000, exemplarOf(server?.span));
     }
+    if (server) endServerSpan(server.span, request.method, route, reply.statusCode);
     next();
   });
   done();

@@ -3,8 +3,9 @@
  * exported to Prometheus as `http_server_request_duration_seconds{service_name,http_request_method,http_route,
  * http_response_status_code}`. Its `_count` is traffic, its 5xx share errors, its buckets latency.
  */
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { MetricDefinition } from '../metrics/types.ts';
+import type { Exemplar, MetricDefinition } from '../metrics/types.ts';
 
 /** `http_route` of a request no route matched: the raw URL is never a label. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -59,11 +60,22 @@ export interface GoldenSignalsOptions {
   serviceName: string;
   /** Monotonic milliseconds; `performance.now` unless a test injects a clock. */
   now?: () => number;
+  /** Where the SERVER spans go; the global provider (a no-op until the application registers one) unless given. */
+  tracerProvider?: TracerProvider;
 }
 
 export interface HttpServerMetrics {
-  /** Records one finished request; `route` is the route template, or undefined when none matched. */
-  record(method: string | undefined, route: string | undefined, statusCode: number, seconds: number): void;
+  /**
+   * Records one finished request; `route` is the route template, or undefined when none matched; `exemplar`
+   * the request's span (see `exemplarOf`).
+   */
+  record(
+    method: string | undefined,
+    route: string | undefined,
+    statusCode: number,
+    seconds: number,
+    exemplar?: Exemplar,
+  ): void;
 }
 
 /**
@@ -78,7 +90,7 @@ export function httpServerMetrics(
 ): HttpServerMetrics {
   const duration = options.metrics.histogram(HTTP_SERVER_DURATION);
   return {
-    record(method, route, statusCode, seconds) {
+    record(method, route, statusCode, seconds, exemplar) {
       duration.observe(
         {
           service_name: options.serviceName,
@@ -87,6 +99,7 @@ export function httpServerMetrics(
           http_response_status_code: String(statusCode),
         },
         seconds,
+        exemplar,
       );
     },
   };

@@ -42,7 +42,7 @@ type Mutable = Record<string, string | undefined>;
 
 /** Applies each label's bound, copying the label object only when a value changes. */
 function guarded(names: string[], bounds: LabelBound[], record: Recorder): Recorder {
-  return (labels, value) => {
+  return (labels, value, exemplar) => {
     let out = labels;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -54,14 +54,14 @@ function guarded(names: string[], bounds: LabelBound[], record: Recorder): Recor
         (out as Mutable)[name] = admitted;
       }
     }
-    record(out, value);
+    record(out, value, exemplar);
   };
 }
 
 function fanOut(recorders: Recorder[]): Recorder {
   if (recorders.length === 1) return recorders[0]!;
-  return (labels, value) => {
-    for (const r of recorders) r(labels, value);
+  return (labels, value, exemplar) => {
+    for (const r of recorders) r(labels, value, exemplar);
   };
 }
 
@@ -107,7 +107,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   return {
     histogram<L extends LabelSet>(def: MetricDefinition<L>): HistogramMetric<L> {
       const r = recorder('histogram', def);
-      return { observe: (labels, value) => r(labels, value) };
+      return { observe: (labels, value, exemplar) => r(labels, value, exemplar) };
     },
     counter<L extends LabelSet>(def: MetricDefinition<L>): CounterMetric<L> {
       const r = recorder('counter', def);

@@ -1,22 +1,135 @@
-/** The prom-client output: one prom-client metric per definition, in an injectable registry. */
-import { Counter, Gauge, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
+/**
+ * The prom-client output: one prom-client metric per definition, in an injectable registry. On an OpenMetrics
+ * registry its duration histograms (and any definition with `exemplars: true`) carry trace exemplars
+ * (`trace_id`, `span_id`), one per bucket and series as prom-client keeps them.
+ */
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  register as defaultRegistry,
+  type RegistryContentType,
+} from 'prom-client';
+import {
+  NO_EXEMPLAR,
+  explicitExemplar,
+  sampledSpanContext,
+  spanExemplar,
+  type ExemplarLabels,
+} from './exemplar.ts';
 import type { LabelSet, MetricDefinition, MetricKind, MetricsOutput, Recorder } from './types.ts';
 
 type PromLabels = Partial<Record<string, string>>;
 
-function existing(registry: Registry, name: string): unknown {
+const DEFAULT_EXEMPLAR_INTERVAL_MS = 1000;
+/** Any registry, Prometheus text or OpenMetrics. */
+type AnyRegistry = Registry<RegistryContentType>;
+
+function existing(registry: AnyRegistry, name: string): unknown {
   return registry.getSingleMetric(name);
+}
+
+export interface PrometheusOutputOptions {
+  /**
+   * Trace exemplars on duration histograms (see `MetricDefinition.exemplars`): the explicit `Exemplar` passed
+   * to `observe`, else the active OpenTelemetry span when it is valid and sampled. Default: on when the registry is OpenMetrics
+   * (`registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)`), off otherwise; `true` on a Prometheus
+   * text-format registry throws, since that format cannot carry them. `false` turns them off on OpenMetrics.
+   */
+  exemplars?: boolean;
+  /**
+   * The shortest time between two exemplars of one bucket of one series, in milliseconds; default 1000
+   * (a scrape sees only each bucket's latest exemplar); 0 keeps every traced observation's.
+   */
+  exemplarIntervalMs?: number;
+}
+
+function exemplarsWanted(registry: AnyRegistry, asked: boolean | undefined): boolean {
+  const openMetrics = registry.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+  if (asked === true && !openMetrics)
+    throw new Error(
+      'prometheusOutput: exemplars need an OpenMetrics registry; call ' +
+        'registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE) before creating the output ' +
+        '(and serve /metrics with registry.contentType), or leave `exemplars` unset',
+    );
+  return asked ?? openMetrics;
+}
+
+/** Last exemplar times per bucket, under one nested map level per label value (no key string to build). */
+interface Level {
+  next: Map<string, Level>;
+  times?: Float64Array;
+}
+
+/**
+ * When a bucket of a series last took an exemplar, so it takes at most one per `intervalMs`: prom-client's
+ * exemplar update costs about as much as the observation itself, and a scrape only sees each bucket's latest
+ * exemplar anyway (OpenTelemetry's exemplar reservoirs sample for the same reason). Keyed by the label values,
+ * so it holds no more series than prom-client does.
+ */
+function exemplarThrottle(labelNames: string[], buckets: readonly number[], intervalMs: number) {
+  const root: Level = { next: new Map() };
+  const series = (labels: Readonly<Record<string, string | undefined>>): Float64Array => {
+    let level = root;
+    for (const name of labelNames) {
+      const value = labels[name] ?? '';
+      let child = level.next.get(value);
+      if (child === undefined) {
+        child = { next: new Map() };
+        level.next.set(value, child);
+      }
+      level = child;
+    }
+    return (level.times ??= new Float64Array(buckets.length + 1).fill(-Infinity));
+  };
+  return (labels: Readonly<Record<string, string | undefined>>, value: number): boolean => {
+    if (intervalMs <= 0) return true;
+    const times = series(labels);
+    let bucket = 0;
+    while (bucket < buckets.length && value > buckets[bucket]!) bucket++;
+    const now = performance.now();
+    if (now - times[bucket]! < intervalMs) return false;
+    times[bucket] = now;
+    return true;
+  };
+}
+
+/** A histogram made with `enableExemplars` takes one object per observation, with the exemplar labels. */
+function histogramRecorder(h: Histogram, def: MetricDefinition<LabelSet>, intervalMs: number): Recorder {
+  if (!(h as Histogram & { enableExemplars?: boolean }).enableExemplars)
+    return (labels, value) => h.observe(labels as PromLabels, value);
+  const due = exemplarThrottle(Object.keys(def.labels), def.buckets ?? [], intervalMs);
+  // The throttle is asked first, so a traced observation that is not due makes no labels.
+  return (labels, value, exemplar) => {
+    let traced: ExemplarLabels | undefined;
+    if (exemplar !== undefined) {
+      traced = explicitExemplar(exemplar);
+      if (traced !== undefined && !due(labels, value)) traced = undefined;
+    } else {
+      const sc = sampledSpanContext();
+      if (sc !== undefined && due(labels, value)) traced = spanExemplar(sc);
+    }
+    h.observe({ labels, value, exemplarLabels: traced ?? NO_EXEMPLAR });
+  };
 }
 
 /**
  * Sends measurements to prom-client metrics registered in `registry` (prom-client's default registry if
- * omitted). A metric already registered under the same name is reused.
+ * omitted). A metric already registered under the same name is reused, with or without exemplars as it was
+ * made.
  *
  * @example
- * const registry = new Registry();
+ * const registry = new Registry<OpenMetricsContentType>();
+ * registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE); // histograms now carry trace exemplars
  * const metrics = createMetrics({ output: prometheusOutput(registry) });
  */
-export function prometheusOutput(registry: Registry = defaultRegistry): MetricsOutput {
+export function prometheusOutput(
+  registry: AnyRegistry = defaultRegistry,
+  options: PrometheusOutputOptions = {},
+): MetricsOutput {
+  const enableExemplars = exemplarsWanted(registry, options.exemplars);
+  const intervalMs = options.exemplarIntervalMs ?? DEFAULT_EXEMPLAR_INTERVAL_MS;
   return {
     create(kind: MetricKind, def: MetricDefinition<LabelSet>): Recorder {
       const common = {
@@ -30,8 +143,12 @@ export function prometheusOutput(registry: Registry = defaultRegistry): MetricsO
         case 'histogram': {
           const h =
             (found as Histogram | undefined) ??
-            new Histogram({ ...common, buckets: [...(def.buckets ?? [])] });
-          return (labels, value) => h.observe(labels as PromLabels, value);
+            new Histogram({
+              ...common,
+              buckets: [...(def.buckets ?? [])],
+              enableExemplars: enableExemplars && (def.exemplars ?? def.unit === 's'),
+            });
+          return histogramRecorder(h, def, intervalMs);
         }
         case 'counter': {
           const c = (found as Counter | undefined) ?? new Counter(common);

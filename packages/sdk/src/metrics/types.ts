@@ -33,11 +33,25 @@ export interface MetricDefinition<L extends LabelSet> {
   readonly labels: { readonly [K in keyof L & string]-?: string };
   /** Histogram bucket upper bounds (also the OpenTelemetry advisory boundaries). */
   readonly buckets?: readonly number[];
+  /**
+   * Whether the histogram carries trace exemplars in the prom-client output (on an OpenMetrics registry).
+   * Default: for durations (unit `s`), where a slow bucket should lead to the slow request's trace.
+   */
+  readonly exemplars?: boolean;
 }
 
 /** A value distribution (latency, tokens). */
 export interface HistogramMetric<L extends LabelSet> {
-  observe(labels: L, value: number): void;
+  /** `exemplar`: the trace this observation belongs to; without it, the active span's (when sampled). */
+  observe(labels: L, value: number, exemplar?: Exemplar): void;
+}
+
+/** The trace an observation belongs to, exposed as an OpenMetrics exemplar (`trace_id`, `span_id`). */
+export interface Exemplar {
+  /** 32 lowercase hex digits. */
+  readonly traceId: string;
+  /** 16 lowercase hex digits. */
+  readonly spanId: string;
 }
 
 /** A monotonic count. */
@@ -56,7 +70,11 @@ export interface UpDownMetric<L extends LabelSet> {
 }
 
 /** What an output (prom-client, OpenTelemetry) makes of a definition: one recording function. */
-export type Recorder = (labels: Readonly<Record<string, string | undefined>>, value: number) => void;
+export type Recorder = (
+  labels: Readonly<Record<string, string | undefined>>,
+  value: number,
+  exemplar?: Exemplar,
+) => void;
 
 /** A destination for measurements. `prometheusOutput()` and `otelOutput()` are the two shipped. */
 export interface MetricsOutput {

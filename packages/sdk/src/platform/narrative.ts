@@ -3,7 +3,7 @@
  * so a service declares its own and the compiler refuses the rest; the guard bounds them at run time too.
  */
 import type { Metrics } from '../metrics/metrics.ts';
-import type { MetricDefinition } from '../metrics/types.ts';
+import type { Exemplar, MetricDefinition } from '../metrics/types.ts';
 
 export type NarrativeOutcome = 'ok' | 'error';
 
@@ -37,6 +37,14 @@ export const STORY_SESSIONS_ACTIVE: MetricDefinition<Record<never, string>> = {
   labels: {},
 };
 
+export const STORY_STARTS: MetricDefinition<{ story_type: string }> = {
+  name: 'story_starts_total',
+  otelName: 'story.starts',
+  help: 'Stories started, by story type (the completion rate is story_completions_total / story_starts_total).',
+  unit: '{story}',
+  labels: { story_type: 'story_type' },
+};
+
 export const STORY_COMPLETIONS: MetricDefinition<{ story_type: string }> = {
   name: 'story_completions_total',
   otelName: 'story.completions',
@@ -55,12 +63,22 @@ export const AI_AGENT_RESPONSE_DURATION: MetricDefinition<{ agent: string }> = {
 };
 
 export interface NarrativeMetrics<StoryType extends string, Agent extends string> {
-  /** One narrative request: its duration and outcome. */
-  recordGeneration(storyType: StoryType, seconds: number, outcome: NarrativeOutcome): void;
+  /**
+   * One narrative request: its duration and outcome. `exemplar`: the trace it belongs to, when recorded
+   * outside that trace's active span (see `HistogramMetric.observe`).
+   */
+  recordGeneration(
+    storyType: StoryType,
+    seconds: number,
+    outcome: NarrativeOutcome,
+    exemplar?: Exemplar,
+  ): void;
   sessionStarted(): void;
   sessionEnded(): void;
+  /** A story begun; with `storyCompleted`, the completion rate. */
+  storyStarted(storyType: StoryType): void;
   storyCompleted(storyType: StoryType): void;
-  recordAgentResponse(agent: Agent, seconds: number): void;
+  recordAgentResponse(agent: Agent, seconds: number, exemplar?: Exemplar): void;
 }
 
 /**
@@ -76,16 +94,18 @@ export function narrativeMetrics<StoryType extends string = string, Agent extend
   const generation = metrics.histogram(NARRATIVE_GENERATION_DURATION);
   const requests = metrics.counter(NARRATIVE_REQUESTS);
   const sessions = metrics.upDownCounter(STORY_SESSIONS_ACTIVE);
+  const starts = metrics.counter(STORY_STARTS);
   const completions = metrics.counter(STORY_COMPLETIONS);
   const agents = metrics.histogram(AI_AGENT_RESPONSE_DURATION);
   return {
-    recordGeneration(storyType, seconds, outcome) {
-      generation.observe({ story_type: storyType }, seconds);
+    recordGeneration(storyType, seconds, outcome, exemplar) {
+      generation.observe({ story_type: storyType }, seconds, exemplar);
       requests.inc({ story_type: storyType, outcome });
     },
     sessionStarted: () => sessions.add({}, 1),
     sessionEnded: () => sessions.add({}, -1),
+    storyStarted: (storyType) => starts.inc({ story_type: storyType }),
     storyCompleted: (storyType) => completions.inc({ story_type: storyType }),
-    recordAgentResponse: (agent, seconds) => agents.observe({ agent }, seconds),
+    recordAgentResponse: (agent, seconds, exemplar) => agents.observe({ agent }, seconds, exemplar),
   };
 }

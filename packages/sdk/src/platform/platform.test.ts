@@ -15,6 +15,8 @@ describe('narrativeMetrics', () => {
     narrative.sessionStarted();
     narrative.sessionStarted();
     narrative.sessionEnded();
+    narrative.storyStarted('quest');
+    narrative.storyStarted('quest');
     narrative.storyCompleted('quest');
     narrative.recordAgentResponse('narrator', 1.2);
     // @ts-expect-error: story types are declared
@@ -33,6 +35,9 @@ describe('narrativeMetrics', () => {
     expect(s[seriesKey('narrative_generation_duration_seconds_sum', { story_type: 'quest' })]).toBe(8.5);
     expect(s['story_sessions_active']).toBe(1);
     expect(s[seriesKey('story_completions_total', { story_type: 'quest' })]).toBe(1);
+    expect(only(s, 'story_starts_total')).toEqual({
+      [seriesKey('story_starts_total', { story_type: 'quest' })]: 2,
+    });
     expect(s[seriesKey('ai_agent_response_duration_seconds_bucket', { agent: 'narrator', le: '1.5' })]).toBe(
       1,
     );
