@@ -65,6 +65,9 @@ export const CONTRACT_METRICS: readonly string[] = [
   'gen_ai_client_token_usage_bucket',
   'gen_ai_client_token_usage_count',
   'gen_ai_client_token_usage_sum',
+  // GenAI failures and fallbacks (recorded by our SDK)
+  'gen_ai_client_failures_total',
+  'gen_ai_client_fallbacks_total',
   // game backend, narrative platform
   'game_server_connection_attempts_total',
   'game_server_connection_failures_total',
@@ -72,8 +75,14 @@ export const CONTRACT_METRICS: readonly string[] = [
   'narrative_generation_duration_seconds_bucket',
   'narrative_requests_total',
   'story_sessions_active',
+  'story_starts_total',
   'story_completions_total',
   'ai_agent_response_duration_seconds_bucket',
+  'narrative_refusals_total',
+  'narrative_moderation_blocks_total',
+  'narrative_eval_score_bucket',
+  'narrative_eval_score_count',
+  'narrative_eval_score_sum',
   // Klaxon's exporters
   'aws_cost_daily_usd',
   'aws_budget_utilization_ratio',

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dashboard, timeseries } from '../dashboards/build.ts';
 import { seedDashboards } from '../dashboards/dashboards.ts';
-import { dashboardConfigMaps, dashboardProvisioning, DEFAULT_GRAFANA } from '../compile/grafana.ts';
+import {
+  dashboardConfigMaps,
+  dashboardProvisioning,
+  datasourceProvisioning,
+  DEFAULT_GRAFANA,
+} from '../compile/grafana.ts';
 import { CONTRACT_METRICS, DECLARED_METRICS } from '../contract.ts';
 import { seedCatalog } from '../seed/index.ts';
 import {
@@ -100,6 +105,10 @@ describe('dashboards', () => {
       '__rate_interval',
     ]);
     expect(substituteVariables('rate(a{x=~"$topic"}[$__rate_interval])', '1m')).toBe('rate(a{x=~".*"}[1m])');
+    // label_replace's capture group is PromQL, not a variable.
+    const renamed = 'label_replace(a{m=~"$model"}, "to", "$1", "m", "(.*)")';
+    expect(usedVariables(renamed)).toEqual(['model']);
+    expect(substituteVariables(renamed)).toBe('label_replace(a{m=~".*"}, "to", "$1", "m", "(.*)")');
   });
 
   it('provisions one folder per persona and labels ConfigMaps for the kube-prometheus-stack sidecar', () => {
@@ -119,5 +128,31 @@ describe('dashboards', () => {
       providers: { folder: string; options: { path: string } }[];
     };
     expect(prov.providers.map((p) => p.folder)).toEqual(['Operations', 'ML', 'Product']);
+  });
+
+  it('links Prometheus exemplars to the provisioned Tempo, and the SDK-fed latency panels ask for them', () => {
+    const { datasources } = datasourceProvisioning({ ...DEFAULT_GRAFANA, tempoUrl: 'http://t:3200' }) as {
+      datasources: { uid: string; type: string; url: string; jsonData?: Record<string, unknown> }[];
+    };
+    const uids = new Set(datasources.map((d) => d.uid));
+    expect(datasources.find((d) => d.type === 'tempo')).toMatchObject({ uid: 'tempo', url: 'http://t:3200' });
+    const prometheus = datasources.find((d) => d.type === 'prometheus')!;
+    const links = prometheus.jsonData!.exemplarTraceIdDestinations as {
+      name: string;
+      datasourceUid: string;
+    }[];
+    expect(links).toEqual([{ name: 'trace_id', datasourceUid: 'tempo' }]);
+    for (const l of links) expect(uids).toContain(l.datasourceUid);
+    const withExemplars = seedDashboards().flatMap((s) =>
+      (s.dashboard.panels ?? []).flatMap((p) =>
+        ((p as { targets?: { exemplar?: boolean }[] }).targets ?? []).some((t) => t.exemplar)
+          ? [`${s.uid} / ${p.title}`]
+          : [],
+      ),
+    );
+    expect(withExemplars.sort()).toEqual([
+      'klaxon-bedrock / GenAI operation p95',
+      'klaxon-narrative / Generation p95 by story type',
+    ]);
   });
 });

@@ -39,18 +39,20 @@ export function panelQueries(specs: readonly DashboardSpec[]): PanelQuery[] {
   return out;
 }
 
+/**
+ * A Grafana variable reference: `${name}`, `${name:format}`, `$name` or `[[name]]`. A `$` and digits is
+ * not one: it is a capture group in `label_replace`'s replacement (`"$1"`), which Grafana leaves as it is.
+ */
+const VARIABLE = /\$\{(\w+)(?::\w+)?\}|\$([A-Za-z_]\w*)|\[\[(\w+)\]\]/g;
+
 /** The variables an expression uses: `$name`, `${name}`, `[[name]]`. */
 export function usedVariables(expr: string): string[] {
-  return [...expr.matchAll(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g)].map(
-    (m) => (m[1] ?? m[2] ?? m[3])!,
-  );
+  return [...expr.matchAll(VARIABLE)].map((m) => (m[1] ?? m[2] ?? m[3])!);
 }
 
 /** The expression with Grafana's variables replaced by values PromQL accepts, for parsing and running. */
 export function substituteVariables(expr: string, rangeInterval = '5m'): string {
-  return expr
-    .replace(/\$__rate_interval|\$__interval|\$__range/g, rangeInterval)
-    .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g, '.*');
+  return expr.replace(/\$__rate_interval|\$__interval|\$__range/g, rangeInterval).replace(VARIABLE, '.*');
 }
 
 export interface DeepLink {

@@ -4,10 +4,12 @@
  * Grafana Alloy config is in alloy.ts), Loki ruler rules for log-based alerts, and a values.yaml that
  * wires it together. Plain objects; the writer makes YAML.
  */
+import { DATASOURCES } from '../dashboards/build.ts';
 import type { Catalog } from '../model/alert.ts';
 import type { AlertmanagerConfig } from './alertmanager.ts';
 import { chartValues } from './chart.ts';
 import { environmentValues, mergeValues, type Environment } from './environments.ts';
+import { DEFAULT_GRAFANA } from './grafana.ts';
 import { KLAXON_EXPORTER_JOBS } from './network.ts';
 
 export interface DeployOptions {
@@ -254,8 +256,22 @@ export function kubePrometheusStackValues(
           folderAnnotation: 'grafana_folder',
           provider: { foldersFromFilesStructure: true },
         },
-        datasources: { enabled: true },
+        datasources: {
+          enabled: true,
+          // The SDK's histogram exemplars carry `trace_id`: each opens its trace in Tempo.
+          exemplarTraceIdDestinations: { datasourceUid: DATASOURCES.tempo, traceIdLabelName: 'trace_id' },
+        },
       },
+      // Tempo beside the chart's Prometheus (a Tempo service `tempo` in the same namespace, port 3200).
+      additionalDataSources: [
+        {
+          name: 'Tempo',
+          uid: DATASOURCES.tempo,
+          type: 'tempo',
+          access: 'proxy',
+          url: DEFAULT_GRAFANA.tempoUrl,
+        },
+      ],
     },
     defaultRules: { create: false },
   };

@@ -1,6 +1,7 @@
 /**
  * Grafana outputs for the dashboards: the JSON models, provisioning files (datasources for Prometheus,
- * Loki and Alertmanager; a dashboard provider per persona folder), and ConfigMaps the kube-prometheus-stack
+ * Loki, Alertmanager and Tempo, Prometheus's exemplars linked to Tempo by trace id; a dashboard provider
+ * per persona folder), and ConfigMaps the kube-prometheus-stack
  * Grafana sidecar picks up (label `grafana_dashboard: "1"`, folder from the `grafana_folder` annotation).
  */
 import type { DashboardSpec, Folder } from '../dashboards/build.ts';
@@ -10,6 +11,8 @@ export interface GrafanaOptions {
   prometheusUrl: string;
   lokiUrl: string;
   alertmanagerUrl: string;
+  /** Tempo's query API (HTTP port 3200), where exemplars' trace ids open. */
+  tempoUrl: string;
   namespace: string;
   /** Where the provisioned dashboards' JSON lives inside the Grafana container. */
   dashboardsPath: string;
@@ -19,6 +22,7 @@ export const DEFAULT_GRAFANA: GrafanaOptions = {
   prometheusUrl: 'http://prometheus:9090',
   lokiUrl: 'http://loki:3100',
   alertmanagerUrl: 'http://alertmanager:9093',
+  tempoUrl: 'http://tempo:3200',
   namespace: 'monitoring',
   dashboardsPath: '/var/lib/grafana/dashboards/klaxon',
 };
@@ -34,7 +38,11 @@ export function datasourceProvisioning(o: GrafanaOptions): Record<string, unknow
         access: 'proxy',
         url: o.prometheusUrl,
         isDefault: true,
-        jsonData: { timeInterval: '30s' },
+        jsonData: {
+          timeInterval: '30s',
+          // The SDK's histogram exemplars carry `trace_id`: each opens its trace in Tempo.
+          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCES.tempo }],
+        },
       },
       { name: 'Loki', uid: DATASOURCES.loki, type: 'loki', access: 'proxy', url: o.lokiUrl },
       {
@@ -45,6 +53,7 @@ export function datasourceProvisioning(o: GrafanaOptions): Record<string, unknow
         url: o.alertmanagerUrl,
         jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
       },
+      { name: 'Tempo', uid: DATASOURCES.tempo, type: 'tempo', access: 'proxy', url: o.tempoUrl },
     ],
   };
 }

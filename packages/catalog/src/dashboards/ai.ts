@@ -5,12 +5,16 @@
 import { dashboard, stat, timeseries, type DashboardSpec } from './build.ts';
 import { R, p } from './shared.ts';
 
+/** The failure classes GenAIQuotaExhausted pages on (seed/genai.ts). */
+const EXHAUSTED = 'quota_exhausted|spend_cap';
+
 export function aiDashboard(): DashboardSpec {
   return dashboard({
     uid: 'klaxon-bedrock',
     title: 'AI inference',
     folder: 'ML',
-    purpose: 'Bedrock and GenAI client latency, p95, error rate, throttles, and tokens and spend per model.',
+    purpose:
+      'Bedrock and GenAI client latency (with trace exemplars), error rate, throttles, failures by class, quota, fallbacks, and tokens and spend per model.',
     annotations: true,
     variables: { model: 'label_values(aws_bedrock_invocations_sum, dimension_ModelId)' },
     items: [
@@ -124,11 +128,14 @@ export function aiDashboard(): DashboardSpec {
               'gen_ai_request_model=~"$model"',
             ),
             legend: '{{gen_ai_request_model}}',
+            exemplar: true,
           },
         ],
         {
           unit: 's',
           thresholds: [{ value: 3, color: 'orange' }],
+          description:
+            'GenAIClientLatencyHigh (T2) above 3 s. The points are exemplars: click one to open its trace in Tempo.',
         },
       ),
       timeseries(
@@ -152,6 +159,59 @@ export function aiDashboard(): DashboardSpec {
           legend: '{{gen_ai_request_model}} {{gen_ai_token_type}}',
         },
       ]),
+      { row: 'Failures, quota and fallbacks (Klaxon SDK)' },
+      stat(
+        'Quota / spend-cap failures (1h)',
+        `sum(increase(gen_ai_client_failures_total{gen_ai_request_model=~"$model", failure_class=~"${EXHAUSTED}"}[1h])) or vector(0)`,
+        {
+          thresholds: [{ value: 1, color: 'red' }],
+          description: 'GenAIQuotaExhausted pages T1 at the first one: nothing recovers until someone acts.',
+        },
+      ),
+      stat(
+        'Calls served by a fallback (1h)',
+        `(sum(increase(gen_ai_client_fallbacks_total{from_model=~"$model"}[1h])) or vector(0)) / sum(increase(gen_ai_client_operation_duration_seconds_count{gen_ai_request_model=~"$model"}[1h]))`,
+        { unit: 'percentunit', thresholds: [{ value: 0.05, color: 'orange' }] },
+      ),
+      timeseries(
+        'GenAI failures by class',
+        [
+          {
+            expr: `sum by (gen_ai_request_model, failure_class) (rate(gen_ai_client_failures_total{gen_ai_request_model=~"$model"}[${R}]))`,
+            legend: '{{gen_ai_request_model}} {{failure_class}}',
+          },
+        ],
+        {
+          unit: 'reqps',
+          description:
+            'throttled: retry later (BedrockThrottling); quota_exhausted, spend_cap: nothing recovers on its own (GenAIQuotaExhausted, T1).',
+        },
+      ),
+      timeseries(
+        'Fallbacks (from → to)',
+        [
+          {
+            expr: `sum by (from_model, to_model, reason) (rate(gen_ai_client_fallbacks_total{from_model=~"$model"}[${R}]))`,
+            legend: '{{from_model}} → {{to_model}} ({{reason}})',
+          },
+        ],
+        { unit: 'reqps' },
+      ),
+      timeseries(
+        'Fallback rate by model',
+        [
+          {
+            expr: `sum by (from_model) (rate(gen_ai_client_fallbacks_total{from_model=~"$model"}[${R}])) / sum by (from_model) (label_replace(rate(gen_ai_client_operation_duration_seconds_count{gen_ai_request_model=~"$model"}[${R}]), "from_model", "$1", "gen_ai_request_model", "(.*)"))`,
+            legend: '{{from_model}}',
+          },
+        ],
+        {
+          unit: 'percentunit',
+          min: 0,
+          thresholds: [{ value: 0.05, color: 'orange' }],
+          description: 'GenAIFallbackRateHigh (T2) above 5% for 10 minutes.',
+        },
+      ),
     ],
   });
 }

@@ -24,8 +24,16 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 
-/** The provisioned datasource UIDs (grafana/provisioning/datasources.yml). */
-export const DATASOURCES = { prometheus: 'prometheus', loki: 'loki', alertmanager: 'alertmanager' } as const;
+/**
+ * The provisioned datasource UIDs (grafana/provisioning/datasources.yml). Fixed, so links can name them:
+ * Prometheus exemplars open their `trace_id` in `tempo`, and the engine's "traces" link goes there too.
+ */
+export const DATASOURCES = {
+  prometheus: 'prometheus',
+  loki: 'loki',
+  alertmanager: 'alertmanager',
+  tempo: 'tempo',
+} as const;
 
 /** Tags the engine puts on the annotations it pushes to Grafana (see docs/deployments.md). */
 export const ANNOTATION_TAG = {
@@ -52,12 +60,15 @@ const PROM = { type: 'prometheus', uid: '${datasource}' };
 export interface Query {
   expr: string;
   legend?: string;
+  /** Also fetch the series' exemplars (trace ids), shown as points linked to Tempo. */
+  exemplar?: boolean;
 }
 
 const q = (query: Query | string, i: number) => {
-  const { expr, legend } = typeof query === 'string' ? { expr: query, legend: undefined } : query;
-  const b = new DataqueryBuilder().expr(expr).refId(String.fromCharCode(65 + i));
-  return legend ? b.legendFormat(legend) : b;
+  const { expr, legend, exemplar } = typeof query === 'string' ? { expr: query } : query;
+  let b = new DataqueryBuilder().expr(expr).refId(String.fromCharCode(65 + i));
+  if (legend) b = b.legendFormat(legend);
+  return exemplar ? b.exemplar(true) : b;
 };
 
 export interface PanelOpts {

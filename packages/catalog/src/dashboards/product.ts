@@ -10,7 +10,7 @@ export function productDashboard(): DashboardSpec {
     title: 'Player engagement',
     folder: 'Product',
     purpose:
-      'Business metrics for product: players online, story sessions and completions, and how often players get in.',
+      'Business metrics for product: players online, story sessions, completion rate against its 7-day baseline, moderation blocks, and how often players get in.',
     annotations: true,
     timeFrom: 'now-24h',
     items: [
@@ -32,15 +32,30 @@ export function productDashboard(): DashboardSpec {
         },
       ]),
       timeseries(
-        'Story completion ratio (completions / generations)',
+        'Story completion rate vs 7-day baseline',
         [
           {
-            expr: 'sum by (story_type) (rate(story_completions_total[1h])) / sum by (story_type) (rate(narrative_requests_total{outcome="success"}[1h]))',
-            legend: '{{story_type}}',
+            expr: 'sum by (story_type) (rate(story_completions_total[1h])) / sum by (story_type) (rate(story_starts_total[1h]))',
+            legend: '{{story_type}} (completions / starts, 1h)',
+          },
+          {
+            expr: 'avg_over_time(story_type:story_completions:ratio_rate1h[7d])',
+            legend: '{{story_type}} 7-day baseline',
           },
         ],
-        { unit: 'percentunit' },
+        {
+          unit: 'percentunit',
+          min: 0,
+          description:
+            'StoryCompletionRateDrop (T2) pages the ML team under 75% of the baseline for 30 minutes.',
+        },
       ),
+      timeseries('Moderation blocks per hour by story type', [
+        {
+          expr: 'sum by (story_type) (rate(narrative_moderation_blocks_total[1h])) * 3600',
+          legend: '{{story_type}}',
+        },
+      ]),
       timeseries('Story sessions active', [{ expr: 'sum(story_sessions_active)', legend: 'sessions' }]),
     ],
   });

@@ -7,10 +7,14 @@ import type { AlertDefinition, RecordingRule } from '../model/alert.ts';
 import { input } from '../model/inputs.ts';
 import { selectorLabels, type Selectors } from '../model/selectors.ts';
 
-const DAY_5M = 288; // 5-minute samples per day
+export const DAY_5M = 288; // 5-minute samples per day
 
 /** A counter growing `perStep` per 5-minute sample for 7 days, then `factor` × that for the next 2 hours. */
-function weekThenShift(series: string, perStep: number, factor: number): { series: string; values: string } {
+export function weekThenShift(
+  series: string,
+  perStep: number,
+  factor: number,
+): { series: string; values: string } {
   const steady = 7 * DAY_5M;
   const top = steady * perStep;
   return { series, values: `0+${perStep}x${steady} ${top + perStep * factor}+${perStep * factor}x{n}` };
@@ -116,7 +120,7 @@ export function baselineAlerts(s: Selectors): AlertDefinition[] {
  * The shift factor f that makes (f·x) / avg_7d = v when the last 2 hours (24 of 2016 samples in the
  * window) are already at f·x: v = f / (1 + (f − 1)·w), so f = v(1 − w) / (1 − v·w).
  */
-function solveFactor(v: number): number {
+export function solveFactor(v: number): number {
   const w = 24 / (7 * DAY_5M);
   return (v * (1 - w)) / (1 - v * w);
 }

@@ -8,9 +8,11 @@ import { baselineAlerts, baselineRules } from './baselines.ts';
 import { bedrockAlerts } from './bedrock.ts';
 import { SEED_CHART_MAPPING, withChartReplacements } from './chart.ts';
 import { costAlerts } from './cost.ts';
+import { genAiFailureAlerts } from './genai.ts';
 import { kafkaAlerts } from './kafka.ts';
 import { kubernetesAlerts } from './kubernetes.ts';
 import { metaAlerts } from './meta.ts';
+import { narrativeQualityAlerts, narrativeQualityRules } from './narrative-quality.ts';
 import { redshiftAlerts } from './redshift.ts';
 import { SEED_CARDINALITY, SEED_SCALE_OUT } from './scale-out.ts';
 import { signalRules } from './signals.ts';
@@ -28,6 +30,7 @@ export function seedCatalog(opts: SeedOptions = {}): Catalog {
       ...kafkaAlerts(s),
       ...redshiftAlerts(s),
       ...bedrockAlerts(s),
+      ...genAiFailureAlerts(s),
       ...costAlerts(s),
       ...kubernetesAlerts(s),
       ...applicationAlerts(s, {
@@ -38,8 +41,9 @@ export function seedCatalog(opts: SeedOptions = {}): Catalog {
       }),
       ...metaAlerts(s),
       ...baselineAlerts(s),
+      ...narrativeQualityAlerts(s),
     ]),
-    recordingRules: [...baselineRules(s), ...signalRules(s)],
+    recordingRules: [...baselineRules(s), ...signalRules(s), ...narrativeQualityRules(s)],
     runbookBaseUrl: opts.runbookBaseUrl ?? 'https://runbooks.klaxon.example/alerts',
     dashboards: seedDashboards(),
     environments: Object.values(ENVIRONMENTS),
