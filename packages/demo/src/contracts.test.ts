@@ -6,7 +6,10 @@ import {
   catalogLinks,
   checkDashboards,
   CONTRACT_METRICS,
+  DATASOURCES,
   DECLARED_METRICS,
+  DEFAULT_GRAFANA,
+  datasourceProvisioning,
   seedCatalog,
 } from '@klaxon/catalog';
 import { ANNOTATION_TAGS, loadConfigFile } from '@klaxon/engine';
@@ -18,6 +21,23 @@ describe('catalog ↔ engine', () => {
       deployment: ANNOTATION_TAGS.deployment,
       incident: ANNOTATION_TAGS.incident,
     });
+  });
+
+  it('the engine links logs and traces to the datasource UIDs the catalog provisions', () => {
+    const config = loadConfigFile(
+      fileURLToPath(new URL('../../../examples/klaxon.yaml', import.meta.url)),
+      {},
+    );
+    const provisioned = (
+      datasourceProvisioning(DEFAULT_GRAFANA) as { datasources: { uid: string; type: string }[] }
+    ).datasources.map((d) => `${d.type}:${d.uid}`);
+    expect(provisioned).toEqual(
+      expect.arrayContaining([
+        `loki:${config.links.lokiDatasource}`,
+        `tempo:${config.links.tempoDatasource}`,
+      ]),
+    );
+    expect(config.links.tempoDatasource).toBe(DATASOURCES.tempo);
   });
 
   it('every deep link of the example engine config opens a dashboard that has the variables it passes', () => {

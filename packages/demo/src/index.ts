@@ -25,6 +25,7 @@ export {
   type Role,
 } from './runner.ts';
 export { Observer, type FeedEvent, type FeedKind } from './observe.ts';
+export { reportDeployment, type Deployment, type ScenarioAction } from './actions.ts';
 export { gameDayMarkdown, summarize, median, type GameDaySummary } from './report.ts';
 export {
   requireBinaries,

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '@klaxon/sim';
+import { mentionChecks } from './actions.ts';
+import type { Delivery } from './observe.ts';
 import { describeFailures, type ScenarioResult } from './runner.ts';
 import { PlanError, toPlan } from './scenarios.ts';
 
@@ -33,6 +38,92 @@ describe('scenario plans', () => {
     expect(bad('  pages: [{ tier: T1, to: boss }]\n')).toThrow(
       /to is the escalation step paged: primary, backup, lead/,
     );
+  });
+});
+
+describe('deploy actions and mentions', () => {
+  const withDeploy = (action: string, expect = '  pages: [{ tier: T2, to: primary }]\n') =>
+    parseScenario(`${base}actions:\n  - ${action}\nexpect:\n${expect}`, 't.yaml');
+
+  it('plans a deployment report and the text the page must mention', () => {
+    const plan = toPlan(
+      withDeploy(
+        '{ at: 2s, deploy: { service: narrative, version: v43, author: dana } }',
+        '  pages: [{ tier: T2, to: primary }]\n  mentions: ["Changed: narrative v43 by dana"]\n',
+      ),
+    );
+    expect(plan.actions).toEqual([
+      { atMs: 2000, deploy: { service: 'narrative', version: 'v43', author: 'dana' } },
+    ]);
+    expect(plan.expect.mentions).toEqual(['Changed: narrative v43 by dana']);
+    expect(toPlan(withDeploy('{ at: 1s, stop: alertmanager }')).actions).toEqual([
+      { atMs: 1000, stop: 'alertmanager' },
+    ]);
+  });
+
+  it('names the file, the path and the fix for a wrong action or mention', () => {
+    const bad = (action: string, expect?: string) => () => toPlan(withDeploy(action, expect), 't.yaml');
+    expect(bad('{ at: 2s, deploy: { service: narrative } }')).toThrow(
+      /t\.yaml: actions\[0\]\.deploy\.version: give the version deployed, e\.g\. `version: v43`/,
+    );
+    expect(bad('{ at: 2s, deploy: { service: narrative, version: v1, colour: red } }')).toThrow(
+      /actions\[0\]\.deploy/,
+    );
+    expect(bad('{ at: 2s }')).toThrow(
+      /t\.yaml: actions\[0\]: each action needs exactly one of `stop: prometheus \| alertmanager` or `deploy/,
+    );
+    expect(bad('{ at: 2s, stop: prometheus, deploy: { service: x, version: y } }')).toThrow(/exactly one/);
+    expect(bad('{ at: 2s, stop: grafana }')).toThrow(/actions\[0\]\.stop: write `stop: prometheus`/);
+    expect(bad('{ at: 2s, stop: prometheus }', '  pages: []\n  mentions: ["Changed: x"]\n')).toThrow(
+      /t\.yaml: expect\.mentions: mentions are looked for in pages/,
+    );
+  });
+});
+
+describe('mention checks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-mentions-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const delivery = (notificationId: number, channel: string, at = 5000): Delivery => ({
+    at,
+    notificationId,
+    kind: 'page',
+    channel,
+    to: 'x',
+    incidentId: 1,
+    subject: '[T2] #1 Refusals',
+    user: 'dana',
+    step: 0,
+    tier: 'T2',
+    actions: {},
+  });
+
+  it('finds the text in a page since the start, and says what the pages said instead', async () => {
+    const outbox = join(dir, 'outbox.jsonl');
+    const line = (notificationId: number, text: string) => JSON.stringify({ notificationId, text });
+    writeFileSync(
+      outbox,
+      [
+        line(1, 'Refusals\nChanged: narrative v43 by dana, just before'),
+        line(2, 'Refusals\nChanged: kafka 3.7.1 by bob, 4 min before'),
+        line(3, 'Refusals'),
+        '',
+      ].join('\n'),
+    );
+    const [hit] = await mentionChecks(outbox, [delivery(1, 'push')], ['Changed: narrative v43'], 0);
+    expect(hit).toMatchObject({ ok: true, actual: 'in the push page(s)' });
+    const [miss] = await mentionChecks(
+      outbox,
+      [delivery(1, 'push', 10), delivery(2, 'push'), delivery(3, 'sms'), delivery(1, 'email')],
+      ['Changed: narrative v43'],
+      1000,
+    );
+    expect(miss).toMatchObject({
+      ok: false,
+      actual: 'the pages said: Changed: kafka 3.7.1 by bob, 4 min before; no "Changed:" line',
+    });
+    expect(await mentionChecks(outbox, [], ['x'], 0)).toMatchObject([
+      { ok: false, actual: 'no page was sent' },
+    ]);
   });
 });
 

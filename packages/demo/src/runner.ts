@@ -1,10 +1,11 @@
 /**
  * Runs one scenario against a running stack: schedules its faults in the simulator and its actions
- * (stopping Prometheus, acknowledging a page), watches what the system does, and checks every expected
- * outcome. The result carries the game-day measures: detection latency against its floor, alerts,
- * incidents and pages by tier, and noise against an every-alert-pages setup.
+ * (stopping Prometheus, reporting a deployment, acknowledging a page), watches what the system does,
+ * and checks every expected outcome. The result carries the game-day measures: detection latency against
+ * its floor, alerts, incidents and pages by tier, and noise against an every-alert-pages setup.
  */
 import { durationMs, scaleDuration, TIER_POLICIES, type Tier } from '@klaxon/catalog';
+import { isStop, mentionChecks, scheduleActions, type ScenarioAction } from './actions.ts';
 import { actorName } from './actor.ts';
 import { Observer, PAGING_CHANNELS, type Delivery, type FeedEvent } from './observe.ts';
 import { sleep } from './processes.ts';
@@ -40,7 +41,7 @@ export interface ScenarioPlan {
     rampMs?: number;
     untilMs?: number;
   }[];
-  actions: { atMs: number; stop: 'prometheus' | 'alertmanager' }[];
+  actions: ScenarioAction[];
   expect: {
     fire: AlertMatch[];
     silent: AlertMatch[];
@@ -50,6 +51,8 @@ export interface ScenarioPlan {
     ack?: Role;
     /** A T3 message reaches Slack (and pages nobody). */
     advisory?: boolean;
+    /** Text a page's message must contain, e.g. the deployment's "Changed: narrative v43". */
+    mentions?: string[];
   };
 }
 
@@ -88,7 +91,7 @@ const describeMatch = (m: AlertMatch) =>
 export function detectionFloorMs(stack: Stack, plan: ScenarioPlan): { floorMs: number; what: string } | null {
   const first = plan.expect.pages[0];
   if (!first) return null;
-  if (plan.faults.length === 0 && plan.actions.length > 0) {
+  if (plan.faults.length === 0 && plan.actions.some(isStop)) {
     // The heartbeat: Alertmanager keeps a silent Prometheus's Watchdog until it expires (4 × Prometheus's
     // resend delay), then the engine waits its heartbeat timeout.
     const hb = stack.config.heartbeat;
@@ -165,20 +168,13 @@ export async function runScenario(
     );
   }
   const actionErrors: string[] = [];
-  for (const a of plan.actions) {
-    timers.push(
-      setTimeout(() => {
-        observer.emit('action', `stopping ${a.stop} (the Watchdog stops reaching the engine)`);
-        const svc = a.stop === 'prometheus' ? stack.prometheus : stack.alertmanager;
-        svc.stop().catch((err: unknown) => actionErrors.push(String(err)));
-      }, a.atMs),
-    );
-  }
+  timers.push(...scheduleActions(stack, plan.actions, observer, actionErrors));
+  const stops = plan.actions.filter(isStop);
   const faultAt =
     plan.faults.length > 0
       ? t0 + Math.min(...plan.faults.map((f) => f.atMs))
-      : plan.actions.length > 0
-        ? t0 + Math.min(...plan.actions.map((a) => a.atMs))
+      : stops.length > 0
+        ? t0 + Math.min(...stops.map((a) => a.atMs))
         : null;
 
   observer.start();
@@ -347,6 +343,7 @@ export async function runScenario(
       actual: msg ? `${msg.to}: ${msg.subject}` : 'no T3 message',
     });
   }
+  checks.push(...(await mentionChecks(stack.outbox, observer.deliveries, plan.expect.mentions ?? [], t0)));
   for (const e of actionErrors) checks.push({ ok: false, expected: 'scenario actions succeed', actual: e });
 
   const firstPage = faultAt === null ? undefined : pages.find((d) => d.at >= faultAt);

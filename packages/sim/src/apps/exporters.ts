@@ -1,8 +1,10 @@
 /**
  * The application targets: the game backend (connections per region), game-api and narrative with
- * OpenTelemetry HTTP server histograms, and narrative's story, agent and GenAI client metrics.
+ * OpenTelemetry HTTP server histograms, and narrative's story, agent and GenAI client metrics (its
+ * failure classes, fallbacks and story quality are in quality.ts).
  */
 import { logNormal } from '../model/curves.ts';
+import { genaiFailures, narrativeQuality } from './quality.ts';
 import type { Labels } from '../model/labels.ts';
 import {
   family,
@@ -13,7 +15,14 @@ import {
   type KnobRef,
   type Series,
 } from '../model/series.ts';
-import { AGENTS, HTTP_SERVICES, MODELS, REGIONS, STORY_TYPES } from '../model/topology.ts';
+import {
+  AGENTS,
+  HTTP_SERVICES,
+  MODELS,
+  REGIONS,
+  STARTS_PER_GENERATION,
+  STORY_TYPES,
+} from '../model/topology.ts';
 import { add, evalWave, mul } from '../model/wave.ts';
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
@@ -147,6 +156,7 @@ function knobHistogram(
 export function narrative(ctx: BuildContext): Family[] {
   const generation: Series[] = [];
   const requests: Series[] = [];
+  const starts: Series[] = [];
   const completions: Series[] = [];
   const storyRates: KnobRef[] = [];
   for (const st of STORY_TYPES) {
@@ -183,10 +193,24 @@ export function narrative(ctx: BuildContext): Family[] {
         outcome((e) => e),
       ),
     );
+    // A story ends when its turns succeed and the player stays to the end.
+    const done = ctx.knob('narrative.completion_ratio', l);
+    starts.push(
+      series(
+        l,
+        outcome(() => 1, STARTS_PER_GENERATION),
+      ),
+    );
     completions.push(
       series(
         l,
-        outcome((e) => 1 - e, 0.25),
+        ctx.counter({
+          wave: mul(rate.wave, done.wave),
+          k: STARTS_PER_GENERATION * (1 - err.wave.c),
+          deps: [rate, err, done],
+          rate: (t) =>
+            Math.max(0, rate.at(t)) * STARTS_PER_GENERATION * (1 - clamp01(err.at(t))) * clamp01(done.at(t)),
+        }),
       ),
     );
   }
@@ -259,6 +283,7 @@ export function narrative(ctx: BuildContext): Family[] {
     family('story_sessions_active', 'gauge', 'Story sessions in progress.', [
       series({}, () => Math.max(0, ctx.knob('narrative.sessions_active', {}).at())),
     ]),
+    family('story_starts_total', 'counter', 'Stories started.', starts),
     family('story_completions_total', 'counter', 'Stories played to the end.', completions),
     family('ai_agent_response_duration_seconds', 'histogram', 'Time for an AI agent to answer.', agents),
     family(
@@ -273,6 +298,8 @@ export function narrative(ctx: BuildContext): Family[] {
       'Measures number of input and output tokens used.',
       genaiTokens,
     ),
+    ...genaiFailures(ctx),
+    ...narrativeQuality(ctx),
     httpFamily(ctx, HTTP_SERVICES[1]),
   ];
 }

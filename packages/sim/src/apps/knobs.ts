@@ -101,7 +101,7 @@ export const narrativeKnobs: KnobDef[] = [
     name: 'narrative.request_rate',
     labels: ['story_type'],
     unit: 'generations/s',
-    help: 'Story generations requested (narrative_requests_total); completions are a quarter of the successes.',
+    help: 'Story generations requested (narrative_requests_total); 0.3 story starts per generation.',
     baseDoc: 'quest 1.2, dialogue 4, lore 0.6; diurnal (all regions), ±4% noise',
     instances: stories,
     wave: (l, seed) => rateWave(seed, knobKey('narrative.request_rate', l), storyOf(l).perSec, global),

@@ -86,3 +86,9 @@ export function logNormal(quantile: 0.5 | 0.95 | 0.99, value: number, sigma: num
     mean: Math.exp(mu + (sigma * sigma) / 2),
   };
 }
+
+/** A score from 0 to 1: normal around `mean` with spread `sigma`, clipped to [0, 1]. */
+export function clippedNormal(mean: number, sigma: number): Dist {
+  const m = Math.min(1, Math.max(0, mean));
+  return { cdf: (x) => (x < 0 ? 0 : x >= 1 ? 1 : normalCdf((x - m) / sigma)), mean: m };
+}

@@ -1,6 +1,7 @@
 /** Every knob of the platform, in one list. */
 import { bedrockKnobs, redshiftKnobs } from '../aws/knobs.ts';
 import { gameKnobs, httpKnobs, narrativeKnobs } from '../apps/knobs.ts';
+import { genaiQualityKnobs, narrativeQualityKnobs } from '../apps/quality-knobs.ts';
 import { costKnobs } from '../cost/knobs.ts';
 import { kafkaKnobs } from '../kafka/knobs.ts';
 import { kubeKnobs } from '../kube/knobs.ts';
@@ -16,6 +17,8 @@ export const KNOBS: readonly KnobDef[] = [
   ...gameKnobs,
   ...httpKnobs,
   ...narrativeKnobs,
+  ...genaiQualityKnobs,
+  ...narrativeQualityKnobs,
   ...costKnobs,
 ];
 

@@ -127,10 +127,51 @@ export const HTTP_SERVICES = [
   },
 ] as const;
 
+/**
+ * Story types: generations per second, p95, the model that writes them (long-form on Sonnet, dialogue on
+ * Haiku) and the share of started stories that reach their end.
+ */
 export const STORY_TYPES = [
-  { story_type: 'quest', perSec: 1.2, p95Seconds: 3.0 },
-  { story_type: 'dialogue', perSec: 4, p95Seconds: 1.6 },
-  { story_type: 'lore', perSec: 0.6, p95Seconds: 2.4 },
+  { story_type: 'quest', perSec: 1.2, p95Seconds: 3.0, model: MODELS[1].model, completion: 0.64 },
+  { story_type: 'dialogue', perSec: 4, p95Seconds: 1.6, model: MODELS[0].model, completion: 0.82 },
+  { story_type: 'lore', perSec: 0.6, p95Seconds: 2.4, model: MODELS[1].model, completion: 0.75 },
+] as const;
+
+/** Stories started per generation (a story is about three to four turns). */
+export const STARTS_PER_GENERATION = 0.3;
+
+/** The narrative prompts: the version live everywhere, and the next one `narrative.prompt_rollout` moves to. */
+export const PROMPT_VERSIONS = { live: 'v42', next: 'v43' } as const;
+
+/** The evaluators that score a sample of generations from 0 to 1, and their usual mean score. */
+export const EVALUATORS = [
+  { evaluator: 'coherence', mean: 0.84 },
+  { evaluator: 'personalization', mean: 0.76 },
+] as const;
+
+/** Share of generations each evaluator scores. */
+export const EVAL_SAMPLE = 0.1;
+
+/** GenAI failure classes (the SDK's classification) and the share of calls failing so on a quiet day. */
+export const FAILURE_CLASSES = [
+  { failure_class: 'throttled', ratio: 0.0012 },
+  { failure_class: 'quota_exhausted', ratio: 0 },
+  { failure_class: 'spend_cap', ratio: 0 },
+  { failure_class: 'content_filtered', ratio: 0.0004 },
+  { failure_class: 'validation', ratio: 0.0002 },
+  { failure_class: 'server_error', ratio: 0.0008 },
+  { failure_class: 'timeout', ratio: 0.0004 },
+] as const;
+
+/** The classes that mean nothing works until someone acts (GenAIQuotaExhausted). */
+export const EXHAUSTED_CLASSES: readonly string[] = ['quota_exhausted', 'spend_cap'];
+
+/** Model fallbacks the narrative service makes, with the share of the from-model's calls that fall back. */
+export const FALLBACKS = [
+  { from_model: MODELS[1].model, to_model: MODELS[0].model, reason: 'throttled', ratio: 0.001 },
+  { from_model: MODELS[1].model, to_model: MODELS[0].model, reason: 'server_error', ratio: 0.0005 },
+  { from_model: MODELS[1].model, to_model: MODELS[0].model, reason: 'timeout', ratio: 0.0003 },
+  { from_model: MODELS[0].model, to_model: MODELS[1].model, reason: 'throttled', ratio: 0.0004 },
 ] as const;
 
 export const AGENTS = [

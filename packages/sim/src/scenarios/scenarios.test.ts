@@ -43,7 +43,7 @@ function platformsAt(s: Scenario, tMs: number): { p: Platform; base: Platform } 
 }
 
 describe('scenarios', () => {
-  it('are the fourteen of the game days and the demo’s default, each named as its file', () => {
+  it('are the sixteen of the game days and the demo’s default, each named as its file', () => {
     expect(scenarios.map((s) => s.name).sort()).toEqual(
       [
         'demo',
@@ -61,6 +61,8 @@ describe('scenarios', () => {
         'redshift-disk',
         'monitoring-outage',
         'quiet-day',
+        'prompt-refusals',
+        'quota-exhausted',
       ].sort(),
     );
     const outage = scenarios.find((s) => s.name === 'monitoring-outage')!;
