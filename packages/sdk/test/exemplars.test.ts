@@ -106,7 +106,8 @@ describe('exemplars on an OpenMetrics registry', () => {
 
   it('takes at most one exemplar per bucket and series a second by default', async () => {
     const registry = openMetricsRegistry();
-    const metrics = genAi(registry);
+    let nowMs = 0;
+    const metrics = genAi(registry, { now: () => nowMs });
     const record = (model: string) =>
       tracing.inSpan(tracing.tracer, (span) => {
         metrics.recordOperation({ provider: 'aws.bedrock', operation: 'chat', model, durationSeconds: 1.5 });
@@ -119,6 +120,18 @@ describe('exemplars on an OpenMetrics registry', () => {
       e.series.startsWith('gen_ai_client_operation_duration_seconds_bucket'),
     );
     expect(found.map((e) => e.labels.trace_id)).toEqual([first, otherModel]);
+    nowMs += 999;
+    record(MODEL);
+    const stillFirst = (await exemplars(registry)).find((e) =>
+      e.series.startsWith('gen_ai_client_operation_duration_seconds_bucket'),
+    );
+    expect(stillFirst?.labels.trace_id).toBe(first);
+    nowMs += 1;
+    const second = record(MODEL);
+    const latest = (await exemplars(registry)).find((e) =>
+      e.series.startsWith('gen_ai_client_operation_duration_seconds_bucket'),
+    );
+    expect(latest?.labels.trace_id, 'a second later the bucket takes the new trace').toBe(second);
   });
 
   it('leaves out unsampled spans and ids that are not trace context ids', async () => {

@@ -43,6 +43,8 @@ export interface PrometheusOutputOptions {
    * (a scrape sees only each bucket's latest exemplar); 0 keeps every traced observation's.
    */
   exemplarIntervalMs?: number;
+  /** Monotonic milliseconds for that interval; `performance.now` unless a test injects a clock. */
+  now?: () => number;
 }
 
 function exemplarsWanted(registry: AnyRegistry, asked: boolean | undefined): boolean {
@@ -68,7 +70,12 @@ interface Level {
  * exemplar anyway (OpenTelemetry's exemplar reservoirs sample for the same reason). Keyed by the label values,
  * so it holds no more series than prom-client does.
  */
-function exemplarThrottle(labelNames: string[], buckets: readonly number[], intervalMs: number) {
+function exemplarThrottle(
+  labelNames: string[],
+  buckets: readonly number[],
+  intervalMs: number,
+  clock: () => number,
+) {
   const root: Level = { next: new Map() };
   const series = (labels: Readonly<Record<string, string | undefined>>): Float64Array => {
     let level = root;
@@ -88,7 +95,7 @@ function exemplarThrottle(labelNames: string[], buckets: readonly number[], inte
     const times = series(labels);
     let bucket = 0;
     while (bucket < buckets.length && value > buckets[bucket]!) bucket++;
-    const now = performance.now();
+    const now = clock();
     if (now - times[bucket]! < intervalMs) return false;
     times[bucket] = now;
     return true;
@@ -96,10 +103,15 @@ function exemplarThrottle(labelNames: string[], buckets: readonly number[], inte
 }
 
 /** A histogram made with `enableExemplars` takes one object per observation, with the exemplar labels. */
-function histogramRecorder(h: Histogram, def: MetricDefinition<LabelSet>, intervalMs: number): Recorder {
+function histogramRecorder(
+  h: Histogram,
+  def: MetricDefinition<LabelSet>,
+  intervalMs: number,
+  clock: () => number,
+): Recorder {
   if (!(h as Histogram & { enableExemplars?: boolean }).enableExemplars)
     return (labels, value) => h.observe(labels as PromLabels, value);
-  const due = exemplarThrottle(Object.keys(def.labels), def.buckets ?? [], intervalMs);
+  const due = exemplarThrottle(Object.keys(def.labels), def.buckets ?? [], intervalMs, clock);
   // The throttle is asked first, so a traced observation that is not due makes no labels.
   return (labels, value, exemplar) => {
     let traced: ExemplarLabels | undefined;
@@ -130,6 +142,7 @@ export function prometheusOutput(
 ): MetricsOutput {
   const enableExemplars = exemplarsWanted(registry, options.exemplars);
   const intervalMs = options.exemplarIntervalMs ?? DEFAULT_EXEMPLAR_INTERVAL_MS;
+  const clock = options.now ?? (() => performance.now());
   return {
     create(kind: MetricKind, def: MetricDefinition<LabelSet>): Recorder {
       const common = {
@@ -148,7 +161,7 @@ export function prometheusOutput(
               buckets: [...(def.buckets ?? [])],
               enableExemplars: enableExemplars && (def.exemplars ?? def.unit === 's'),
             });
-          return histogramRecorder(h, def, intervalMs);
+          return histogramRecorder(h, def, intervalMs, clock);
         }
         case 'counter': {
           const c = (found as Counter | undefined) ?? new Counter(common);
