@@ -1,9 +1,8 @@
 /**
  * What a scenario does besides turning knobs: stop Prometheus or Alertmanager, or report a deployment to
  * the engine (`POST /api/v1/deployments`) as a CI pipeline would. And the check that a page names the
- * deployment in its "Changed:" line, read from the outbox as the person would read the message.
+ * deployment in its "Changed:" line, as the person reads the message (the observer's deliveries carry its text).
  */
-import { readFile } from 'node:fs/promises';
 import type { Observer } from './observe.ts';
 import { PAGING_CHANNELS, type Delivery } from './observe.ts';
 import type { Stack } from './stack.ts';
@@ -57,33 +56,19 @@ export function scheduleActions(
   );
 }
 
-interface OutboxText {
-  notificationId: number;
-  text?: string;
-}
-
-/**
- * One check per expected mention: some page (call, SMS or push) since `sinceMs` carries the text.
- * The outbox holds each message's text as sent (the push's body, the SMS's short form).
- */
-export async function mentionChecks(
-  outbox: string,
+/** One check per expected mention: some page (call, SMS or push) since `sinceMs` carries the text. */
+export function mentionChecks(
   deliveries: readonly Delivery[],
   mentions: readonly string[],
   sinceMs: number,
-): Promise<{ ok: boolean; expected: string; actual: string }[]> {
+): { ok: boolean; expected: string; actual: string }[] {
   if (mentions.length === 0) return [];
-  const texts = new Map<number, string>();
-  for (const line of (await readFile(outbox, 'utf8')).split('\n').filter(Boolean)) {
-    const m = JSON.parse(line) as OutboxText;
-    texts.set(m.notificationId, m.text ?? '');
-  }
   const pages = deliveries.filter(
     (d) => d.kind === 'page' && PAGING_CHANNELS.has(d.channel) && d.at >= sinceMs,
   );
   return mentions.map((mention) => {
-    const hits = pages.filter((d) => texts.get(d.notificationId)?.includes(mention));
-    const changed = pages.map((d) => /Changed: [^\n]*/.exec(texts.get(d.notificationId) ?? '')?.[0]);
+    const hits = pages.filter((d) => d.text.includes(mention));
+    const changed = pages.map((d) => /Changed: [^\n]*/.exec(d.text)?.[0]);
     return {
       ok: hits.length > 0,
       expected: `a page's message mentions "${mention}"`,

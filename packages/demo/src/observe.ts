@@ -55,6 +55,8 @@ export interface Delivery {
   step: number | null;
   tier: string | null;
   actions: { acknowledge?: string; resolve?: string }; // signed one-tap links: POST acts as the person
+  /** The message as sent (a push's body, an SMS's short form). */
+  text: string;
 }
 
 export interface IncidentRecord {
@@ -95,6 +97,7 @@ interface OutboxLine {
   subject: string;
   incident: number | null;
   actions?: { acknowledge?: string; resolve?: string };
+  text?: string;
 }
 
 interface PromAlert {
@@ -346,6 +349,7 @@ export class Observer {
         step: n?.step ?? null,
         tier: inc?.tier ?? null,
         actions: m.actions ?? {},
+        text: m.text ?? '',
       };
       this.deliveries.push(d);
       this.#announce(d);

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseScenario } from '@klaxon/sim';
 import { mentionChecks } from './actions.ts';
 import type { Delivery } from './observe.ts';
@@ -81,8 +78,11 @@ describe('deploy actions and mentions', () => {
 });
 
 describe('mention checks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'klaxon-mentions-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const TEXTS = new Map([
+    [1, 'Refusals\nChanged: narrative v43 by dana, just before'],
+    [2, 'Refusals\nChanged: kafka 3.7.1 by bob, 4 min before'],
+    [3, 'Refusals'],
+  ]);
   const delivery = (notificationId: number, channel: string, at = 5000): Delivery => ({
     at,
     notificationId,
@@ -95,24 +95,13 @@ describe('mention checks', () => {
     step: 0,
     tier: 'T2',
     actions: {},
+    text: TEXTS.get(notificationId) ?? '',
   });
 
-  it('finds the text in a page since the start, and says what the pages said instead', async () => {
-    const outbox = join(dir, 'outbox.jsonl');
-    const line = (notificationId: number, text: string) => JSON.stringify({ notificationId, text });
-    writeFileSync(
-      outbox,
-      [
-        line(1, 'Refusals\nChanged: narrative v43 by dana, just before'),
-        line(2, 'Refusals\nChanged: kafka 3.7.1 by bob, 4 min before'),
-        line(3, 'Refusals'),
-        '',
-      ].join('\n'),
-    );
-    const [hit] = await mentionChecks(outbox, [delivery(1, 'push')], ['Changed: narrative v43'], 0);
+  it('finds the text in a page since the start, and says what the pages said instead', () => {
+    const [hit] = mentionChecks([delivery(1, 'push')], ['Changed: narrative v43'], 0);
     expect(hit).toMatchObject({ ok: true, actual: 'in the push page(s)' });
-    const [miss] = await mentionChecks(
-      outbox,
+    const [miss] = mentionChecks(
       [delivery(1, 'push', 10), delivery(2, 'push'), delivery(3, 'sms'), delivery(1, 'email')],
       ['Changed: narrative v43'],
       1000,
@@ -121,9 +110,7 @@ describe('mention checks', () => {
       ok: false,
       actual: 'the pages said: Changed: kafka 3.7.1 by bob, 4 min before; no "Changed:" line',
     });
-    expect(await mentionChecks(outbox, [], ['x'], 0)).toMatchObject([
-      { ok: false, actual: 'no page was sent' },
-    ]);
+    expect(mentionChecks([], ['x'], 0)).toMatchObject([{ ok: false, actual: 'no page was sent' }]);
   });
 });
 

@@ -343,7 +343,7 @@ export async function runScenario(
       actual: msg ? `${msg.to}: ${msg.subject}` : 'no T3 message',
     });
   }
-  checks.push(...(await mentionChecks(stack.outbox, observer.deliveries, plan.expect.mentions ?? [], t0)));
+  checks.push(...mentionChecks(observer.deliveries, plan.expect.mentions ?? [], t0));
   for (const e of actionErrors) checks.push({ ok: false, expected: 'scenario actions succeed', actual: e });
 
   const firstPage = faultAt === null ? undefined : pages.find((d) => d.at >= faultAt);
