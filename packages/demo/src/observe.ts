@@ -88,17 +88,13 @@ export function alertKey(labels: Record<string, string>): string {
     .join(',');
 }
 
-interface OutboxLine {
+/** One line of the engine's outbox file: a delivery as the engine wrote it. */
+type OutboxLine = Pick<Delivery, 'notificationId' | 'kind' | 'channel' | 'to' | 'subject'> & {
   at: string;
-  notificationId: number;
-  kind: string;
-  channel: string;
-  to: string;
-  subject: string;
   incident: number | null;
-  actions?: { acknowledge?: string; resolve?: string };
+  actions?: Delivery['actions'];
   text?: string;
-}
+};
 
 interface PromAlert {
   labels: Record<string, string>;
