@@ -134,6 +134,26 @@ describe('exemplars on an OpenMetrics registry', () => {
     expect(latest?.labels.trace_id, 'a second later the bucket takes the new trace').toBe(second);
   });
 
+  it('counts observations made without an exemplar, and a series first seen untraced still takes one', async () => {
+    const registry = openMetricsRegistry();
+    const metrics = genAi(registry, { now: () => 0 });
+    const op = { provider: 'aws.bedrock', operation: 'chat' as const, model: MODEL, durationSeconds: 1.5 };
+    metrics.recordOperation(op);
+    metrics.recordOperation(op);
+    const traced = tracing.inSpan(tracing.tracer, (span) => {
+      metrics.recordOperation(op);
+      metrics.recordOperation(op); // not due: counted, no exemplar
+      return span.spanContext().traceId;
+    });
+    const text = await registry.metrics();
+    expect(text).toMatch(/^gen_ai_client_operation_duration_seconds_count\{[^}]*\} 4$/m);
+    expect(text).toMatch(/^gen_ai_client_operation_duration_seconds_bucket\{le="2\.56",[^}]*\} 4 # /m);
+    const found = (await exemplars(registry)).filter((e) =>
+      e.series.startsWith('gen_ai_client_operation_duration_seconds_bucket'),
+    );
+    expect(found.map((e) => e.labels.trace_id)).toEqual([traced]);
+  });
+
   it('leaves out unsampled spans and ids that are not trace context ids', async () => {
     const registry = openMetricsRegistry();
     const metrics = genAi(registry);

@@ -102,7 +102,20 @@ function exemplarThrottle(
   };
 }
 
-/** A histogram made with `enableExemplars` takes one object per observation, with the exemplar labels. */
+type PlainObserve = (this: Histogram, labels: PromLabels, value: number) => void;
+
+/**
+ * prom-client's observation without the exemplar step, when this version has it. A histogram made with
+ * `enableExemplars` otherwise takes one object per observation and checks its exemplar labels even when
+ * there are none, and most observations carry none (the throttle). Without the method (another prom-client
+ * version) every observation takes the object form, which is as correct and slower.
+ */
+function plainObserve(h: Histogram): PlainObserve | undefined {
+  const method: unknown = (h as unknown as { observeWithoutExemplar?: unknown }).observeWithoutExemplar;
+  return typeof method === 'function' ? (method as PlainObserve) : undefined;
+}
+
+/** A histogram made with `enableExemplars`: the exemplar object form only when an exemplar is due. */
 function histogramRecorder(
   h: Histogram,
   def: MetricDefinition<LabelSet>,
@@ -111,6 +124,7 @@ function histogramRecorder(
 ): Recorder {
   if (!(h as Histogram & { enableExemplars?: boolean }).enableExemplars)
     return (labels, value) => h.observe(labels as PromLabels, value);
+  const plain = plainObserve(h);
   const due = exemplarThrottle(Object.keys(def.labels), def.buckets ?? [], intervalMs, clock);
   // The throttle is asked first, so a traced observation that is not due makes no labels.
   return (labels, value, exemplar) => {
@@ -122,7 +136,8 @@ function histogramRecorder(
       const sc = sampledSpanContext();
       if (sc !== undefined && due(labels, value)) traced = spanExemplar(sc);
     }
-    h.observe({ labels, value, exemplarLabels: traced ?? NO_EXEMPLAR });
+    if (traced === undefined && plain !== undefined) plain.call(h, labels, value);
+    else h.observe({ labels, value, exemplarLabels: traced ?? NO_EXEMPLAR });
   };
 }
 
