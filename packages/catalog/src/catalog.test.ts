@@ -79,5 +79,36 @@ describe('the seed catalog', () => {
         writeFileSync(file, original);
       }
     });
+
+    it('evaluates the 7-day baseline tests hourly, and fails one that fires on the steady week', () => {
+      const test = build.testFiles.find((f) => f.endsWith('baselines-KafkaThroughputAnomaly.test.yml'))!;
+      const parsed = parse(readFileSync(test, 'utf8')) as {
+        evaluation_interval: string;
+        tests: { alert_rule_test: { eval_time: string; exp_alerts: unknown[] }[] }[];
+      };
+      expect(parsed.evaluation_interval).toBe('1h');
+      // The firing group: nothing an hour before the shift (7 days), the alert 2 hours after it.
+      expect(parsed.tests[0]!.alert_rule_test.map((t) => [t.eval_time, t.exp_alerts.length])).toEqual([
+        [`${(7 * 24 - 1) * 60}m`, 0],
+        [`${(7 * 24 + 2) * 60}m`, 1],
+      ]);
+      const file = build.ruleFiles.find((f) => f.endsWith('baselines.rules.yml'))!;
+      const original = readFileSync(file, 'utf8');
+      try {
+        // Under 1.5× the baseline fires all week long: the test before the shift must catch it.
+        writeFileSync(file, original.replace('[7d]))) < 0.5', '[7d]))) < 1.5'));
+        expect(readFileSync(file, 'utf8')).not.toBe(original);
+        const run = spawnSync('promtool', ['test', 'rules', 'baselines-KafkaThroughputAnomaly.test.yml'], {
+          cwd: join(build.outDir, 'tests'),
+          encoding: 'utf8',
+        });
+        expect(run.status).not.toBe(0);
+        expect(run.stdout + run.stderr).toMatch(
+          /KafkaThroughputAnomaly T2 fires at 0\.2,\s+alertname: KafkaThroughputAnomaly, time: 6d23h/,
+        );
+      } finally {
+        writeFileSync(file, original);
+      }
+    });
   });
 });

@@ -112,11 +112,11 @@ export {
 export {
   promtoolCheckRules,
   amtoolCheckConfig,
-  promtoolTest,
   amtoolRouteTests,
   findTool,
   type ToolRun,
 } from './check/tools.ts';
+export { promtoolTest, type PromtoolTestOptions } from './check/promtool-tests.ts';
 export {
   CONTRACT_METRICS,
   DECLARED_METRICS,

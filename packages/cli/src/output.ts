@@ -1,5 +1,4 @@
 /** Small helpers every command shares: errors that name the fix, and `--json` output. */
-import { ConfigError, formatProblem } from '@klaxon/engine';
 
 /** An error the CLI prints as-is (no stack trace) before exiting with `exitCode`. */
 export class CliError extends Error {
@@ -15,18 +14,21 @@ export function printJson(value: unknown): void {
 }
 
 /** Prints a failure and sets the exit code; never throws. */
-export function reportFailure(err: unknown): void {
+export async function reportFailure(err: unknown): Promise<void> {
+  if (err instanceof CliError) {
+    process.stderr.write(`klaxon: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+    return;
+  }
+  // Imported here, not at the top: the engine is most of the CLI's start-up, and `klaxon build`,
+  // `check` and `test` do not otherwise load it.
+  const { ConfigError, formatProblem } = await import('@klaxon/engine');
   if (err instanceof ConfigError) {
     process.stderr.write(
       `klaxon: the config is invalid (${err.problems.length} problem${err.problems.length > 1 ? 's' : ''}):\n`,
     );
     for (const p of err.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
     process.exitCode = 1;
-    return;
-  }
-  if (err instanceof CliError) {
-    process.stderr.write(`klaxon: ${err.message}\n`);
-    process.exitCode = err.exitCode;
     return;
   }
   process.stderr.write(

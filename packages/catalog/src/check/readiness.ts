@@ -36,14 +36,20 @@ const NOT_PROMQL = new Set(['loki']);
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A block-style YAML document with a top-level key scan() looks for. */
+const TOP_LEVEL_KEY = /^["']?(scrape_configs|alerting|remote_write|groups)["']?\s*:/m;
+
 /** The Prometheus configs and PromQL rule files of a build, by path inside it. */
 function scan(outDir: string): Pick<BuildOutputs, 'prometheusConfigs' | 'ruleFiles'> {
   const configs: Record<string, Json> = {};
   const rules: NonNullable<BuildOutputs['ruleFiles']> = {};
   for (const file of yamlFiles(outDir)) {
+    const text = readFileSync(file, 'utf8');
+    // Parsing is most of check's own time: skip files (CRDs, values) without such a top-level key.
+    if (!TOP_LEVEL_KEY.test(text) && !text.trimStart().startsWith('{')) continue;
     let doc: unknown;
     try {
-      doc = parse(readFileSync(file, 'utf8'));
+      doc = parse(text);
     } catch {
       continue; // multi-document Kubernetes files: neither a Prometheus config nor a rule file
     }

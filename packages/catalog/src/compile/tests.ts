@@ -83,6 +83,11 @@ export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGr
     ? durationMs(alert.testWindow.evalAt)
     : longest + Math.max(5, (alert.warmupMinutes ?? 0) + 2) * 60_000;
   const samples = Math.ceil(evalAt / durationMs(interval)) + 2;
+  const every = durationMs(evaluationInterval(alert));
+  if (evalAt % every !== 0)
+    throw new Error(
+      `${alert.name}: testWindow.evalAt must be a multiple of the evaluation interval (${evaluationInterval(alert)})`,
+    );
   return alert.thresholds.flatMap((t) => {
     const { firing, quiet } = probeValues(alert, t);
     const group = (
@@ -112,6 +117,14 @@ export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGr
         exp_alerts: [],
       });
     }
+    const shiftAt = alert.testWindow?.shiftAt;
+    if (shiftAt !== undefined && durationMs(shiftAt) >= every)
+      // On the baseline, one evaluation before the input shifts: nothing fires yet.
+      firingTests.unshift({
+        eval_time: minutes(durationMs(shiftAt) - every),
+        alertname: alert.name,
+        exp_alerts: [],
+      });
     const groups = [
       group('fires', firing, firingTests),
       group('stays quiet', quiet, [
@@ -139,6 +152,10 @@ export function alertTests(catalog: Catalog, alert: AlertDefinition): PromTestGr
   });
 }
 
+/** How often promtool evaluates the rules in an alert's tests. */
+const evaluationInterval = (alert: AlertDefinition): string =>
+  alert.testWindow?.evaluationInterval ?? alert.testWindow?.interval ?? '1m';
+
 export function compileTests(
   catalog: Catalog,
   ruleFile: (group: string) => string,
@@ -149,7 +166,7 @@ export function compileTests(
     const key = alert.testWindow ? `${alert.group}-${alert.name}` : alert.group;
     const file = files.get(key) ?? {
       rule_files: [ruleFile(alert.group)],
-      evaluation_interval: alert.testWindow?.interval ?? '1m',
+      evaluation_interval: evaluationInterval(alert),
       tests: [],
     };
     file.tests.push(...alertTests(catalog, alert));

@@ -53,9 +53,18 @@ export interface AlertDefinition {
   input: (value: number) => TestInput;
   /**
    * For baseline (anomaly) alerts: the test's sample interval and evaluation time, e.g. 5m samples and
-   * an evaluation after 8 days, so a 7-day baseline exists.
+   * an evaluation after 8 days, so a 7-day baseline exists. `evaluationInterval` (default: `interval`)
+   * is how often promtool evaluates the rules over those days: each evaluation runs every rule of the
+   * group, so a week at 5m is 2,000 evaluations; a coarser one samples the recorded baseline less often
+   * while the input keeps its fine samples (rate windows see what a scrape would give).
    */
-  testWindow?: { interval: string; evalAt: string };
+  testWindow?: {
+    interval: string;
+    evalAt: string;
+    evaluationInterval?: string;
+    /** When the input leaves its baseline: the firing test also expects no alert one evaluation before. */
+    shiftAt?: string;
+  };
   /** Minutes of input the expression needs before it means anything (e.g. a 1h window). */
   warmupMinutes?: number;
   /** Values to test with where "just above/below the threshold" does not apply (==, !=, baselines). */

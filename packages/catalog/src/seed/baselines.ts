@@ -9,6 +9,20 @@ import { selectorLabels, type Selectors } from '../model/selectors.ts';
 
 export const DAY_5M = 288; // 5-minute samples per day
 
+/**
+ * The tests of a 7-day baseline: 5-minute samples for 7 days and 2 hours (the window is full and the
+ * last 2 hours carry the shift). promtool evaluates the rules every hour over them, not every 5 minutes:
+ * a [7d] average of a steady baseline is the same either way, the `for:` durations (10m to 1h) still
+ * elapse within the 2 hours (pending at the shift, firing an hour later), and promtool runs 12× fewer
+ * evaluations. The firing test also proves nothing fires on the baseline, an hour before the shift.
+ */
+export const BASELINE_TEST_WINDOW = {
+  interval: '5m',
+  evalAt: `${7 * 24 + 2}h`,
+  evaluationInterval: '1h',
+  shiftAt: `${7 * 24}h`,
+};
+
 /** A counter growing `perStep` per 5-minute sample for 7 days, then `factor` × that for the next 2 hours. */
 export function weekThenShift(
   series: string,
@@ -43,8 +57,7 @@ export function baselineRules(s: Selectors): RecordingRule[] {
 export function baselineAlerts(s: Selectors): AlertDefinition[] {
   const ke = selectorLabels(s.kafkaExporter);
   const y = selectorLabels(s.yace);
-  // 7 days and 2 hours: the 7-day window is full, and the last 2 hours carry the shift.
-  const window = { interval: '5m', evalAt: `${7 * 24 + 2}h` };
+  const window = BASELINE_TEST_WINDOW;
   return [
     {
       group: 'baselines',
@@ -117,8 +130,8 @@ export function baselineAlerts(s: Selectors): AlertDefinition[] {
 }
 
 /**
- * The shift factor f that makes (f·x) / avg_7d = v when the last 2 hours (24 of 2016 samples in the
- * window) are already at f·x: v = f / (1 + (f − 1)·w), so f = v(1 − w) / (1 − v·w).
+ * The shift factor f that makes (f·x) / avg_7d = v when the last 2 hours (w: 24 of 2016 5-minute steps
+ * of the window) are already at f·x: v = f / (1 + (f − 1)·w), so f = v(1 − w) / (1 − v·w).
  */
 export function solveFactor(v: number): number {
   const w = 24 / (7 * DAY_5M);

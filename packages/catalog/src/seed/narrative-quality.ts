@@ -8,7 +8,7 @@
 import type { AlertDefinition, RecordingRule } from '../model/alert.ts';
 import { input } from '../model/inputs.ts';
 import { selectorLabels, type Selectors } from '../model/selectors.ts';
-import { DAY_5M, solveFactor, weekThenShift } from './baselines.ts';
+import { BASELINE_TEST_WINDOW, DAY_5M, solveFactor, weekThenShift } from './baselines.ts';
 
 const GROUP = 'narrative-quality';
 const MODEL = 'anthropic.claude-3-5-sonnet';
@@ -44,7 +44,7 @@ export function narrativeQualityRules(s: Selectors): RecordingRule[] {
 }
 
 /** 7 days and 2 hours of 5-minute samples: the baseline is full and the last 2 hours carry the change. */
-const WINDOW = { interval: '5m', evalAt: `${7 * 24 + 2}h` };
+const WINDOW = BASELINE_TEST_WINDOW;
 /** Baselines blur by a sample or two: test 10% either side of each threshold. */
 const AROUND = (t: { value: number }) => ({ firing: t.value * 0.9, quiet: t.value * 1.1 });
 const ABOVE = (t: { value: number }) => ({ firing: t.value * 1.1, quiet: t.value * 0.9 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { promtoolTest } from '../check/tools.ts';
+import { promtoolTest } from '../check/promtool-tests.ts';
 import { compileRuleGroups, runbookUrl } from '../compile/rules.ts';
 import { seedCatalog } from './index.ts';
 

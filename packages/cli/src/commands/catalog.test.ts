@@ -56,6 +56,43 @@ export default [{
     expect(check.stderr).toMatch(/: alert BrokenAlert: invalid PromQL at line 1, column \d+/);
   }, 60_000);
 
+  it("fails test on the broken file and test only, with promtool's own message, then caches only passes", () => {
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, '.tmp', 'drift-'));
+    const file = join(dir, 'drift.ts');
+    // The input lands short of the threshold: the generated "fires" test must fail.
+    writeFileSync(
+      file,
+      `import { gauge, input } from '@klaxon/catalog';
+export default [{
+  name: 'DriftedAlert', group: 'drift', service: 'game-api', team: 'game',
+  summary: 's', description: 'd', expr: 'sum(game_server_players_online)', thresholds: [{ tier: 'T2', op: '>', value: 100, for: '5m' }],
+  outputLabels: {}, input: (v: number) => input(gauge('game_server_players_online', v - 50)), metrics: [],
+  runbook: { meaning: 'm', impact: 'i', diagnosis: ['d'], mitigation: ['m'] },
+}];
+`,
+    );
+    const args = ['--catalog', file, '--out', join(dir, 'out')];
+    const test = klaxon('test', ...args);
+    expect(test.status).toBe(1);
+    expect(test.stdout).toMatch(/promtool drift\.test\.yml +FAIL/);
+    expect(test.stdout).toMatch(/promtool kafka\.test\.yml +PASS/);
+    expect(test.stdout).toContain('1 failed');
+    expect(test.stderr).toContain('klaxon test: promtool failed:\nUnit Testing:  drift.test.yml');
+    expect(test.stderr).toContain('name: DriftedAlert T2 fires at 102,');
+    expect(test.stderr).not.toContain('kafka.test.yml');
+    // Again: the passes come from the cache, the failure runs (and fails) again.
+    const again = klaxon('test', ...args, '--json');
+    expect(again.status).toBe(1);
+    const runs = (JSON.parse(again.stdout) as { runs: { args: string[]; ok: boolean; cached?: boolean }[] })
+      .runs;
+    const drift = runs.find((r) => r.args.includes('drift.test.yml'))!;
+    expect([drift.ok, drift.cached]).toEqual([false, undefined]);
+    expect(runs.find((r) => r.args.includes('kafka.test.yml'))).toMatchObject({ ok: true, cached: true });
+    const cold = klaxon('test', ...args, '--no-cache', '--json');
+    expect((JSON.parse(cold.stdout) as { cachedFiles: number }).cachedFiles).toBe(0);
+  }, 120_000);
+
   it('fails check when a route of yours would send T3 to PagerDuty', () => {
     mkdirSync(join(ROOT, '.tmp'), { recursive: true });
     const dir = mkdtempSync(join(ROOT, '.tmp', 'routing-'));

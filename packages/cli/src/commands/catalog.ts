@@ -35,7 +35,7 @@ import {
   type Environment,
   type ToolRun,
 } from '@klaxon/catalog';
-import { ConfigError, loadConfigFile, type KlaxonConfig } from '@klaxon/engine';
+import type { KlaxonConfig } from '@klaxon/engine';
 import { CliError, printJson } from '../output.ts';
 
 interface CatalogOpts {
@@ -48,6 +48,8 @@ interface CatalogOpts {
   engineConfig?: string;
   env?: string;
   json?: boolean;
+  /** false with --no-cache. */
+  cache?: boolean;
 }
 
 const DEFAULT_CATALOG = 'catalog/klaxon.catalog.ts';
@@ -148,6 +150,8 @@ export function registerCatalogCommands(program: Command): void {
     const known = new Set([...CONTRACT_METRICS, ...DECLARED_METRICS]);
     const links = catalogLinks(catalog.alerts);
     if (o.engineConfig) {
+      // Loaded only here: the engine's modules would double the start-up of every check.
+      const { ConfigError, loadConfigFile } = await import('@klaxon/engine');
       let config: KlaxonConfig;
       try {
         config = loadConfigFile(o.engineConfig);
@@ -224,6 +228,10 @@ export function registerCatalogCommands(program: Command): void {
       ),
   )
     .option('--tests <dir>', 'a folder of your own promtool test files (*.test.yml) to run alongside')
+    .option(
+      '--no-cache',
+      'run every promtool test file, also those that passed before unchanged (same test, rules and promtool; remembered in <out>/.cache/promtool)',
+    )
     .action(async (o: CatalogOpts) => {
       const log = progress(o);
       const { result } = await build(o, log);
@@ -235,13 +243,18 @@ export function registerCatalogCommands(program: Command): void {
       log(
         `running promtool on ${result.testFiles.length + own.length} test files and ${'amtool'} on the routes`,
       );
-      const promtool = await promtoolTest([...result.testFiles, ...own]);
+      const running = promtoolTest([...result.testFiles, ...own], {
+        cacheDir: o.cache === false ? undefined : join(result.outDir, '.cache', 'promtool'),
+      });
+      // While the promtool processes run (they are spawned by now).
       const routes = amtoolRouteTests(result.alertmanagerFile, result.routeTestsFile);
+      const promtool = await running;
+      const cachedRuns = promtool.filter((r) => r.cached).length;
       const rows: [string, string, string][] = [
         ['suite', 'result', 'detail'],
         ...promtool.map((r): [string, string, string] => [
           `promtool ${r.args.slice(2).join(' ')}`.slice(0, 60),
-          r.ok ? 'PASS' : 'FAIL',
+          r.ok ? (r.cached ? 'PASS (cached)' : 'PASS') : 'FAIL',
           r.ok ? '' : r.output.split('\n').slice(0, 3).join(' '),
         ]),
         ...routes.map((r): [string, string, string] => [
@@ -258,17 +271,19 @@ export function registerCatalogCommands(program: Command): void {
         printJson({
           ok: failed.length === 0,
           testGroups: result.tests,
+          cachedFiles: cachedRuns,
           runs: [...promtool, ...routes].map((r) => ({
             tool: r.tool,
             args: r.args,
             ok: r.ok,
+            ...(r.cached ? { cached: true } : {}),
             output: r.output,
           })),
         });
       else {
         process.stdout.write(`${table(rows)}\n`);
         process.stdout.write(
-          `test: ${result.tests} generated promtool test groups, ${routes.length} route tests: ${failed.length === 0 ? 'all passed' : `${failed.length} failed`}\n`,
+          `test: ${result.tests} generated promtool test groups, ${routes.length} route tests: ${failed.length === 0 ? 'all passed' : `${failed.length} failed`}${cachedRuns > 0 ? ` (${cachedRuns} of ${promtool.length} promtool files passed before unchanged: cached; --no-cache runs them)` : ''}\n`,
         );
         for (const f of failed) process.stderr.write(`klaxon test: ${f.tool} failed:\n${f.output}\n`);
       }
