@@ -21,7 +21,7 @@ export const ENGINE_LAYERS = [
   ['ingest'],
   ['actions'],
   ['delivery'],
-  ['analytics', 'stream'],
+  ['analytics', 'stream', 'retention'],
   ['config'],
   ['http'],
   ['app'],

@@ -14,6 +14,8 @@ import { benchFuzz, fuzzMarkdown } from './fuzz.ts';
 import { benchSizing, sizingMarkdown } from './sizing.ts';
 import { benchStartup, startupMarkdown } from './startup.ts';
 import { benchMonth, monthMarkdown } from './month.ts';
+import { benchHistory, historyMarkdown } from './history.ts';
+import { benchStorm, stormMarkdown } from './storm.ts';
 
 const OUT = resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -68,6 +70,17 @@ const SUITES: Suite[] = [
     id: 'month',
     title: 'Backtest: the seed catalog over a simulated 30-day month (issue 18)',
     run: async (log) => monthMarkdown(await benchMonth(log)),
+  },
+  {
+    id: 'history',
+    title:
+      'History: a year of incidents, alerts and pages behind the API, analytics, `/metrics` and the live feed (issue 22)',
+    run: async (log) => historyMarkdown(await benchHistory(log)),
+  },
+  {
+    id: 'storm',
+    title: 'Alert storm: 100,000 alerts in 60 s, and a T1 page in the middle of it (issue 22)',
+    run: async (log) => stormMarkdown(await benchStorm(log)),
   },
 ];
 

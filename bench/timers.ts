@@ -62,8 +62,9 @@ async function measure(name: string, options: DatabaseOptions, log: (s: string) 
       })),
     );
   }
-  // Spread every incident's first step uniformly over the window, starting a little from now.
-  const start = systemClock.now().getTime() + 2000;
+  // Spread every incident's first step uniformly over the window, starting a little from now: first
+  // the offsets, row by row (slow on PostgreSQL: seconds), then the start in one statement, so no step
+  // is already overdue when the engine starts.
   const ids = (await store.db.selectFrom('escalations').select('incident_id').execute()).map(
     (r) => r.incident_id,
   );
@@ -71,11 +72,16 @@ async function measure(name: string, options: DatabaseOptions, log: (s: string) 
     for (const [k, id] of ids.entries()) {
       await trx
         .updateTable('escalations')
-        .set({ next_at: start + Math.floor((k * WINDOW_MS) / ids.length) })
+        .set({ next_at: Math.floor((k * WINDOW_MS) / ids.length) })
         .where('incident_id', '=', id)
         .execute();
     }
   });
+  const start = systemClock.now().getTime() + 2000;
+  await store.db
+    .updateTable('escalations')
+    .set((eb) => ({ next_at: eb('next_at', '+', start) }))
+    .execute();
   const loop = new EngineLoop({
     store,
     clock: systemClock,
@@ -128,9 +134,13 @@ export function timersMarkdown(rows: TimerRow[]): string {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
   return [
     `${OPEN.toLocaleString('en-US')} open T1 incidents; their next escalation steps fall due spread over ${WINDOW_MS / 1000} s (about ${Math.round(OPEN / (WINDOW_MS / 1000))} steps/s).`,
-    `Each step resolves the schedule, queues call and SMS notifications and writes its timeline event. Target: every step within 1,000 ms of due.`,
+    `Each step resolves the schedule, queues call and SMS notifications and writes its timeline event. Target: p99 under 100 ms.`,
+    'The engine sleeps until the earliest due step (`next_at`, read after each cycle), at most the interval, so a step waits only for the cycle in',
+    'progress when it falls due. Where the time goes (`node --cpu-prof`, per-module timing): an escalation cycle fires the few steps due since the',
+    'last one in about 2 ms on SQLite and 10 ms on PostgreSQL (about ten statements and one commit, whatever the number of steps); the process is',
+    'otherwise idle, so the tail is the commit (fsync) and CPU taken by other processes.',
     '',
-    '| Database | Steps fired | Tick | p50 late ms | p99 late ms | max late ms |',
+    '| Database | Steps fired | Interval | p50 late ms | p99 late ms | max late ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>

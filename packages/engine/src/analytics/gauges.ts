@@ -1,17 +1,13 @@
 /**
- * The last 7 days' on-call figures as `klaxon_oncall_*` gauges on the engine's registry; one
- * computation per scrape (shared for a second) serves them all.
+ * The last 7 days' on-call figures as `klaxon_oncall_*` gauges on the engine's registry. The figures
+ * come from `figures()`, in the engine an AnalyticsCache (cache.ts): a scrape reads them from memory and
+ * never runs the analytics queries itself, so its cost does not grow with history.
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { Analytics, Figures } from './analytics.ts';
 
-/** The analytics figures as gauges; one computation per scrape serves them all. */
-export function registerAnalyticsGauges(registry: Registry, compute: () => Promise<Analytics>): void {
-  let pending: Promise<Analytics> | null = null;
-  const current = () => {
-    pending ??= compute().finally(() => setTimeout(() => (pending = null), 1000).unref());
-    return pending;
-  };
+/** The analytics figures as gauges; every gauge of one scrape reads the same `figures()`. */
+export function registerAnalyticsGauges(registry: Registry, figures: () => Promise<Analytics>): void {
   const byTier = (name: string, help: string, pick: (f: Figures) => number | null) =>
     new Gauge({
       name,
@@ -19,7 +15,7 @@ export function registerAnalyticsGauges(registry: Registry, compute: () => Promi
       labelNames: ['tier'] as const,
       registers: [registry],
       async collect() {
-        const a = await current();
+        const a = await figures();
         this.reset();
         for (const [tier, f] of Object.entries(a.byTier)) {
           const v = pick(f);
@@ -44,7 +40,7 @@ export function registerAnalyticsGauges(registry: Registry, compute: () => Promi
     help: 'Share of T1 incidents acknowledged within 5 minutes, over the last 7 days.',
     registers: [registry],
     async collect() {
-      const v = (await current()).total.t1AckedWithin5m;
+      const v = (await figures()).total.t1AckedWithin5m;
       this.set(v ?? 0);
     },
   });
@@ -54,7 +50,7 @@ export function registerAnalyticsGauges(registry: Registry, compute: () => Promi
     labelNames: ['user'] as const,
     registers: [registry],
     async collect() {
-      const a = await current();
+      const a = await figures();
       this.reset();
       for (const o of a.offHoursPages) this.set({ user: o.user }, o.pages);
     },

@@ -61,7 +61,8 @@ export function analyticsRoutes(
     },
     async (req) => {
       const q = req.query as z.output<typeof query>;
-      const to = q.to ? Date.parse(q.to) : deps.clock.now().getTime();
+      const now = deps.clock.now().getTime();
+      const to = q.to ? Date.parse(q.to) : now;
       const from = q.from ? Date.parse(q.from) : to - 7 * 86_400_000;
       if (to <= from) throw new ApiError('invalid_query', 'to must be after from.');
       return computeAnalytics(
@@ -70,6 +71,7 @@ export function analyticsRoutes(
         from,
         to,
         visibleServices(deps.config, req.principal!),
+        now,
       );
     },
   );

@@ -8,13 +8,18 @@ import { handoffModule } from '../oncall/handoffs.ts';
 import { requestsModule } from '../schedules/requests-module.ts';
 import { shiftNotifier } from '../shifts/notifier.ts';
 import { heartbeatModule } from '../heartbeat/module.ts';
-import { escalationModule } from '../escalation/module.ts';
+import { escalationModule, type EscalationModule } from '../escalation/module.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
 import { deliveryModule, type DeliveryModule } from '../delivery/module.ts';
 import { ProviderRegistry } from '../delivery/registry.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { retriggerIncidents } from '../incidents/store.ts';
 import type { EngineModule } from '../engine/loop.ts';
+import { inSavepoint } from '../engine/savepoint.ts';
+import type { ApplyResult } from '../incidents/apply.ts';
+import type { Database } from '../db/tables.ts';
+import type { Transaction } from 'kysely';
+import { retentionModule } from '../retention/module.ts';
 
 export interface ModuleOptions {
   clock: Clock;
@@ -27,18 +32,33 @@ export interface ModuleOptions {
   delivery?: boolean;
   /** Random source for the annotations' retry jitter (tests). */
   random?: () => number;
+  /** Called when firing step 0 in an ingest transaction failed (the engine's next cycle fires it). */
+  onFirstPagesError?: (err: unknown) => void;
   /** Called when a Grafana annotation push fails. */
   onAnnotationError?: (ref: string, error: string) => void;
 }
 
 export interface StandardModules {
   modules: EngineModule[];
+  escalation: EscalationModule;
+  /**
+   * Inside an ingest transaction, after its alerts are applied: fires step 0 of the escalations it
+   * started and claims the incidents' due announcements; what it returns hands them to delivery after
+   * the commit and wakes the loop by the next step's due time. A failure here rolls back to a savepoint
+   * and leaves the rows due for the next cycle (woken at once): it never fails the ingest.
+   */
+  firstPages: (
+    trx: Transaction<Database>,
+    results: readonly ApplyResult[],
+    now: number,
+    wake: (at: number) => void,
+  ) => Promise<(() => void) | undefined>;
   delivery: DeliveryModule | null;
   /** Grafana annotations; null when `grafana` is not configured. */
   annotations: AnnotationModule | null;
 }
 
-/** Heartbeat, escalation, delivery, handoffs, shift requests and Grafana annotations, from the config. */
+/** Heartbeat, escalation, delivery, handoffs, shift requests, Grafana annotations and retention, from the config. */
 export function standardModules(
   config: KlaxonConfig,
   store: KlaxonDatabase,
@@ -61,14 +81,13 @@ export function standardModules(
           metrics: opts.metrics,
           poke: opts.poke,
         });
-  modules.push(
-    escalationModule({
-      config,
-      directory,
-      dispatch: delivery ? (rows) => delivery.dispatch(rows) : undefined,
-      retrigger: retriggerIncidents,
-    }),
-  );
+  const escalation = escalationModule({
+    config,
+    directory,
+    dispatch: delivery ? (rows) => delivery.dispatch(rows) : undefined,
+    retrigger: retriggerIncidents,
+  });
+  modules.push(escalation);
   if (delivery) modules.push(delivery);
   const handoffs = handoffModule(directory);
   if (handoffs) modules.push(handoffs);
@@ -85,5 +104,29 @@ export function standardModules(
       })
     : null;
   if (annotations) modules.push(annotations);
-  return { modules, delivery, annotations };
+  // Housekeeping, after the paging work: small batches of old alerts and timeline details.
+  const retention = retentionModule(config, { registry: opts.metrics?.registry });
+  if (retention) modules.push(retention);
+  const firstPages: StandardModules['firstPages'] = async (trx, results, now, wake) => {
+    const ids = [
+      ...new Set(results.flatMap((r) => (r.notifies && r.incidentId !== null ? [r.incidentId] : []))),
+    ];
+    if (ids.length === 0) return undefined;
+    const { rowLocks } = store.locker;
+    const done = await inSavepoint(trx, 'first_pages', async () => {
+      const fired = await escalation.firstSteps(trx, ids, now, rowLocks);
+      const announced = delivery ? await delivery.claimFor(trx, ids, now, rowLocks) : [];
+      return { claimed: [...fired.claimed, ...announced], nextAt: fired.nextAt };
+    });
+    if (!done.ok) {
+      opts.onFirstPagesError?.(done.error);
+      return () => wake(now);
+    }
+    const { claimed, nextAt } = done.value;
+    return () => {
+      if (claimed.length > 0) delivery?.dispatch(claimed);
+      if (nextAt !== null) wake(nextAt);
+    };
+  };
+  return { modules, escalation, firstPages, delivery, annotations };
 }

@@ -164,6 +164,11 @@ export class Runtime {
         registry,
         metrics: this.shared.metrics,
         poke: o.poke,
+        onFirstPagesError: (err) =>
+          this.shared.logger?.warn(
+            { err },
+            'firing step 0 in the ingest transaction failed: the engine cycle will',
+          ),
         onAnnotationError: (ref, error) =>
           this.shared.logger?.warn({ annotation: ref, error }, 'Grafana annotation push failed'),
       });

@@ -139,10 +139,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     onError: (module, err) => log?.error({ err, module }, 'engine module failed'),
   });
   runtime.engine = engine;
-  // A new or re-opened incident should page now, not at the next tick.
-  shared.queue.onCommit((_items, results) => {
-    if (results.some((r) => r.notifies)) engine.poke();
-  });
+  // Step 0 of the escalations an ingest transaction starts fires in that transaction, and its pages
+  // (and the new incidents' announcements) go to delivery as soon as it commits: no second transaction.
+  shared.queue.onApply((trx, results, now) =>
+    runtime.current.modules.firstPages(trx, results, now, (at) => engine.wakeBy(at)),
+  );
   if (opts.configFile)
     reloader = new Reloader({
       file: opts.configFile,

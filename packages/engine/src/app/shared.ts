@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { computeAnalytics } from '../analytics/analytics.ts';
+import { AnalyticsCache } from '../analytics/cache.ts';
 import { registerAnalyticsGauges } from '../analytics/gauges.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
@@ -56,10 +57,14 @@ export function createShared(o: SharedOptions): SharedParts {
     onError: (err) => logger?.warn({ err }, 'live incident feed poll failed'),
   });
   const shared: SharedParts = { metrics, queue, feed, logger, config: o.config };
-  registerAnalyticsGauges(metrics.registry, () => {
-    const now = clock.now().getTime();
-    return computeAnalytics(store.db, shared.config, now - 7 * 86_400_000, now);
-  });
+  const analytics = new AnalyticsCache(
+    () => {
+      const now = clock.now().getTime();
+      return computeAnalytics(store.db, shared.config, now - 7 * 86_400_000, now);
+    },
+    { clock, onError: (err) => logger?.warn({ err }, 'refreshing the on-call analytics gauges failed') },
+  );
+  registerAnalyticsGauges(metrics.registry, () => analytics.get());
   // The config it starts with was loaded: a reload that fails later sets 0.
   metrics.configReloadSuccessful.set(1);
   metrics.configReloadTimestamp.set(clock.now().getTime() / 1000);

@@ -19,6 +19,7 @@ import { serviceSchema, teamSchema, userSchema } from '../org/config.ts';
 import { scheduleSchema } from '../schedules/config.ts';
 import { shiftRequestsSchema } from '../schedules/requests-config.ts';
 import { actionLinksSchema } from '../actions/config.ts';
+import { retentionSchema } from '../retention/config.ts';
 import { serverSchema } from './config.ts';
 import { checkReferences } from './references.ts';
 
@@ -69,6 +70,7 @@ export const configSchema = z
     apiTokens: z.array(apiTokenSchema).default([]),
     auth: authSchema,
     actionLinks: actionLinksSchema,
+    retention: retentionSchema,
   })
   .superRefine(checkReferences);
 

@@ -8,12 +8,12 @@
  * `sending` by a crash is claimed again once stale: delivery is at least once. A page by SMS, email or
  * push gets its signed action links (actions/links.ts) just before it is composed; a retry reuses them.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { ActionLinks, type ActionLinksView } from '../actions/links.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Database, NewIncidentEventRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
-import { outboxWorker, retryDelayMs } from '../engine/outbox.ts';
+import { claimDue, outboxWorker, retryDelayMs } from '../engine/outbox.ts';
 import { changesFor } from '../deployments/changes.ts';
 import type { ChangeDto } from '../deployments/model.ts';
 import { toAlertDto, toIncidentDto, type AlertDto, type IncidentDto } from '../incidents/model.ts';
@@ -51,6 +51,16 @@ export interface DeliveryModule extends EngineModule {
   dispatch(rows: NotificationRow[]): void;
   /** Resolves when every delivery started so far has finished. */
   drain(): Promise<void>;
+  /**
+   * Claims, in the caller's transaction, the rows of `incidentIds` that are due (an ingest transaction's
+   * announcements); the caller hands them to `dispatch` once it has committed.
+   */
+  claimFor(
+    trx: Transaction<Database>,
+    incidentIds: readonly number[],
+    now: number,
+    rowLocks: boolean,
+  ): Promise<NotificationRow[]>;
 }
 
 export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
@@ -67,7 +77,15 @@ export function deliveryModule(deps: DeliveryDeps): DeliveryModule {
     staleMs: timeoutMs * Math.max(1, deps.registry.providers.length) + 60_000,
     deliver: (rows) => deliverAll(deps, lanes, links, rows),
   });
-  return { ...worker.module, dispatch: worker.dispatch, drain: worker.drain };
+  return {
+    ...worker.module,
+    dispatch: worker.dispatch,
+    drain: worker.drain,
+    claimFor: (trx, incidentIds, now, rowLocks) =>
+      incidentIds.length === 0
+        ? Promise.resolve([])
+        : claimDue(trx, 'notifications', { now, staleMs: null, limit: CLAIM, rowLocks, incidentIds }),
+  };
 }
 
 async function deliverAll(

@@ -3,7 +3,34 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestStore, DIALECTS, skipPostgres } from '@klaxon/testing';
 import { FakeClock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
-import { EngineLoop, type EngineModule } from './loop.ts';
+import { EngineLoop, type EngineModule, type LoopTimers } from './loop.ts';
+
+/** Timers that only record what the loop armed; `fire()` runs the armed one, as time passing would. */
+class FakeTimers implements LoopTimers {
+  armed: { fn: () => void; ms: number } | null = null;
+  readonly delays: number[] = [];
+  set(fn: () => void, ms: number): unknown {
+    this.armed = { fn, ms };
+    this.delays.push(ms);
+    return this.armed;
+  }
+  clear(handle: unknown): void {
+    if (handle === this.armed) this.armed = null;
+  }
+  fire(): void {
+    const armed = this.armed;
+    this.armed = null;
+    armed?.fn();
+  }
+}
+
+/** Resolves once the loop has armed its next wake (the cycle and its due-time reads are done). */
+async function armed(loop: EngineLoop, timers: FakeTimers): Promise<number> {
+  for (let i = 0; i < 200 && (timers.armed === null || loop.wakeAt === null); i++)
+    await new Promise((r) => setTimeout(r, 5));
+  if (!timers.armed) throw new Error('the loop never armed its timer');
+  return timers.armed.ms;
+}
 
 describe.each(DIALECTS)('engine loop on %s', (dialect) => {
   let store: KlaxonDatabase;
@@ -52,6 +79,110 @@ describe.each(DIALECTS)('engine loop on %s', (dialect) => {
     expect(after).toBeGreaterThanOrEqual(3);
     await new Promise((r) => setTimeout(r, 150));
     expect(ticks).toBe(after);
+  });
+});
+
+describe.each(DIALECTS)('engine loop wake-ups on %s', (dialect) => {
+  let store: KlaxonDatabase;
+  beforeEach(async (ctx) => {
+    if (skipPostgres(dialect)) ctx.skip();
+    store = await createTestStore(dialect);
+  });
+  afterEach(async () => {
+    await store?.close();
+  });
+
+  it('sleeps until the earliest due row, not the next interval, and runs then', async () => {
+    const clock = new FakeClock('2026-03-08T06:59:00Z');
+    const timers = new FakeTimers();
+    let due: number | null = clock.now().getTime() + 1234;
+    const seen: number[] = [];
+    const loop = new EngineLoop({
+      store,
+      clock,
+      timers,
+      intervalMs: 250_000,
+      modules: [
+        {
+          name: 'steps',
+          tick: ({ now }) => Promise.resolve(void seen.push(now.getTime())),
+          nextDueAt: () => Promise.resolve(due),
+        },
+        { name: 'plain', tick: () => Promise.resolve() },
+      ],
+    });
+    loop.start();
+    expect(await armed(loop, timers)).toBe(1234);
+    expect(loop.wakeAt).toBe(due);
+    clock.advance(1234);
+    due = null;
+    timers.fire();
+    // Nothing due any more: back to the interval.
+    expect(await armed(loop, timers)).toBe(250_000);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]! + 1234);
+    await loop.stop();
+    expect(timers.armed).toBeNull();
+  });
+
+  it('wakes earlier when this process schedules work sooner than the planned wake-up (wakeBy)', async () => {
+    const clock = new FakeClock(0);
+    const timers = new FakeTimers();
+    const loop = new EngineLoop({
+      store,
+      clock,
+      timers,
+      intervalMs: 250_000,
+      modules: [{ name: 'steps', tick: () => Promise.resolve(), nextDueAt: () => Promise.resolve(null) }],
+    });
+    loop.wakeBy(10); // not started: ignored
+    loop.start();
+    expect(await armed(loop, timers)).toBe(250_000);
+    loop.wakeBy(400);
+    expect([timers.armed?.ms, loop.wakeAt]).toEqual([400, 400]);
+    loop.wakeBy(900);
+    expect(loop.wakeAt).toBe(400);
+    await loop.stop();
+  });
+
+  it('goes again at once when work is still due, backs off when the same row stays due', async () => {
+    const clock = new FakeClock(0);
+    const timers = new FakeTimers();
+    const loop = new EngineLoop({
+      store,
+      clock,
+      timers,
+      intervalMs: 250,
+      modules: [{ name: 'stuck', tick: () => Promise.resolve(), nextDueAt: () => Promise.resolve(-5) }],
+    });
+    loop.start();
+    expect(await armed(loop, timers)).toBe(0);
+    timers.fire();
+    expect(await armed(loop, timers)).toBeGreaterThan(0);
+    expect(timers.armed!.ms).toBeLessThan(250);
+    await loop.stop();
+  });
+
+  it('ignores the due rows of a module that failed or waits out `everyMs`', async () => {
+    const clock = new FakeClock(0);
+    const timers = new FakeTimers();
+    const loop = new EngineLoop({
+      store,
+      clock,
+      timers,
+      intervalMs: 250,
+      modules: [
+        {
+          name: 'broken',
+          tick: () => Promise.reject(new Error('boom')),
+          nextDueAt: () => Promise.resolve(0),
+        },
+        { name: 'slow', everyMs: 200, tick: () => Promise.resolve(), nextDueAt: () => Promise.resolve(10) },
+      ],
+    });
+    loop.start();
+    expect(await armed(loop, timers)).toBe(200);
+    await loop.stop();
   });
 });
 

@@ -5,7 +5,7 @@
  * LOCKED` on PostgreSQL keeps replicas from claiming the same row. `outboxWorker` is that loop as an
  * engine module, and `retryDelayMs` the backoff both outboxes retry with.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, GrafanaAnnotationRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from './loop.ts';
 
@@ -17,7 +17,15 @@ interface OutboxRows {
 export async function claimDue<T extends keyof OutboxRows>(
   trx: Transaction<Database>,
   table: T,
-  o: { now: number; staleMs: number; limit: number; rowLocks: boolean },
+  o: {
+    now: number;
+    /** Also claim rows in `sending` for longer than this (ms); null: only queued rows. */
+    staleMs: number | null;
+    limit: number;
+    rowLocks: boolean;
+    /** Only these incidents' rows (notifications). */
+    incidentIds?: readonly number[];
+  },
 ): Promise<OutboxRows[T][]> {
   // Both tables share the outbox columns; one query serves them.
   const db = trx as unknown as Transaction<Pick<Database, 'notifications'>>;
@@ -28,11 +36,14 @@ export async function claimDue<T extends keyof OutboxRows>(
     .where((eb) =>
       eb.or([
         eb.and([eb('status', '=', 'queued'), eb('due_at', '<=', o.now)]),
-        eb.and([eb('status', '=', 'sending'), eb('updated_at', '<', o.now - o.staleMs)]),
+        ...(o.staleMs === null
+          ? []
+          : [eb.and([eb('status', '=', 'sending'), eb('updated_at', '<', o.now - o.staleMs)])]),
       ]),
     )
     .orderBy('due_at')
     .limit(o.limit);
+  if (o.incidentIds) q = q.where('incident_id', 'in', [...o.incidentIds]);
   if (o.rowLocks) q = q.forUpdate().skipLocked();
   const rows = (await q.execute()) as unknown as OutboxRows[T][];
   if (rows.length === 0) return rows;
@@ -112,6 +123,17 @@ export function outboxWorker<T extends keyof OutboxRows>(o: OutboxWorkerOptions<
         });
         if (rows.length === 0) return;
         afterCommit(() => dispatch(rows));
+      },
+      // The earliest queued row (a delayed rule, a retry's backoff) wakes the loop; stale sends do not.
+      async nextDueAt(db) {
+        const row = await (db as unknown as Kysely<Pick<Database, 'notifications'>>)
+          .selectFrom(o.table as 'notifications')
+          .select('due_at')
+          .where('status', '=', 'queued')
+          .orderBy('due_at')
+          .limit(1)
+          .executeTakeFirst();
+        return row?.due_at ?? null;
       },
     },
     dispatch,

@@ -1,19 +1,16 @@
 /**
- * The escalation engine module: each tick fires every escalation step that is due. A step resolves its
- * targets to the people on call now, queues their notifications by their own rules, writes the timeline
- * event and moves the row to its next step, all in the tick's transaction, so a step fires exactly once
- * however often, and on however many replicas, the tick runs.
+ * The escalation engine module: each tick fires every escalation step that is due (escalation/fire.ts),
+ * in the tick's transaction on rows it locked, so a step fires exactly once however often, and on
+ * however many replicas, the tick runs. It tells the loop when its next step is due, so steps fire on
+ * time rather than at the next interval. Step 0 of a new incident is fired by the ingest transaction
+ * that opened it (`firstSteps`), so the first page does not wait for a tick.
  */
 import type { Transaction } from 'kysely';
-import type { Database, NewIncidentEventRow, NewNotificationRow, NotificationRow } from '../db/tables.ts';
+import type { Database, EscalationRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
-import { pushAddresses } from '../devices/store.ts';
-import { queueNotifications } from '../notifications/store.ts';
 import type { OnCallDirectory } from '../oncall/directory.ts';
-import type { Urgency } from '../org/config.ts';
-import { appendTimeline, timelineEvent } from '../timeline/timeline.ts';
 import type { EscalationPoliciesConfig } from './config.ts';
-import { EscalationMoves } from './store.ts';
+import { fireSteps, type FiredSteps, type StepFiringDeps } from './fire.ts';
 
 const BATCH = 1000;
 
@@ -32,11 +29,30 @@ export interface EscalationModuleDeps {
   retrigger: (trx: Transaction<Database>, incidentIds: number[], now: number) => Promise<void>;
 }
 
-export function escalationModule(deps: EscalationModuleDeps): EngineModule {
-  const policies = new Map(deps.config.escalationPolicies.map((p) => [p.id, p]));
+/** The escalation module, and the same firing for the escalations an ingest transaction just started. */
+export interface EscalationModule extends EngineModule {
+  /**
+   * Fires the due steps of `incidentIds`' escalations inside the caller's transaction (the ingest one
+   * that started them); the caller hands the claimed pages to delivery after its commit.
+   */
+  firstSteps(
+    trx: Transaction<Database>,
+    incidentIds: readonly number[],
+    now: number,
+    rowLocks: boolean,
+  ): Promise<FiredSteps>;
+}
+
+export function escalationModule(deps: EscalationModuleDeps): EscalationModule {
+  const firing: StepFiringDeps = {
+    policies: new Map(deps.config.escalationPolicies.map((p) => [p.id, p])),
+    directory: deps.directory,
+    claimImmediate: deps.dispatch !== undefined,
+    retrigger: deps.retrigger,
+  };
   return {
     name: 'escalation',
-    async tick({ trx, now, rowLocks, afterCommit }) {
+    async tick({ trx, now, rowLocks, afterCommit: after }) {
       const t = now.getTime();
       let q = trx
         .selectFrom('escalations')
@@ -46,181 +62,36 @@ export function escalationModule(deps: EscalationModuleDeps): EngineModule {
         .orderBy('next_at')
         .limit(BATCH);
       if (rowLocks) q = q.forUpdate().skipLocked();
-      const due = await q.execute();
-      if (due.length === 0) return;
-      // Every enabled browser, read once per tick (a few rows per person), not once per step.
-      const devices = await pushAddresses(trx);
-      const incidents = new Map(
-        (
-          await trx
-            .selectFrom('incidents')
-            .select(['id', 'state', 'tier', 'title'])
-            .where(
-              'id',
-              'in',
-              due.map((d) => d.incident_id),
-            )
-            .execute()
-        ).map((i) => [i.id, i]),
-      );
-      const overrides = await deps.directory.overrides(trx, t, t + 1);
-      const notifications: NewNotificationRow[] = [];
-      const events: NewIncidentEventRow[] = [];
-      const retriggered: number[] = [];
-      const moves = new EscalationMoves();
-
-      for (const row of due) {
-        const incident = incidents.get(row.incident_id);
-        const policy = policies.get(row.policy_id);
-        if (!incident || incident.state === 'resolved' || !policy) {
-          moves.add(row.incident_id, { state: 'done', next_at: null, updated_at: t });
-          continue;
-        }
-        let step = row.step_index;
-        let cycle = row.cycle;
-        if (row.state === 'waiting_ack') {
-          // The acknowledgement timed out: trigger again and start over, as PagerDuty does.
-          retriggered.push(row.incident_id);
-          events.push(
-            event(
-              row.incident_id,
-              t,
-              'incident.retriggered',
-              'Acknowledgement timed out: triggered again, escalation restarts',
-              {},
-            ),
-          );
-          step = 0;
-          cycle = 0;
-        } else if (incident.state === 'acknowledged') {
-          moves.add(row.incident_id, { state: 'canceled', next_at: null, updated_at: t });
-          continue;
-        }
-        const spec = policy.steps[step];
-        if (!spec) {
-          moves.add(row.incident_id, { state: 'done', next_at: null, updated_at: t });
-          continue;
-        }
-        const resolved = deps.directory.resolveTargets(spec.targets, t, overrides);
-        const users = [...new Set(resolved.flatMap((r) => r.userIds))];
-        const urgency = row.urgency as Urgency;
-        // People with no contact plan at this urgency (e.g. put on call by an old override, or config
-        // drift) count as not reached: named on the timeline, and the step does not wait for them.
-        const unreachable = users.flatMap((user) => {
-          const reason = deps.directory.unreachableReason(user, urgency, devices);
-          return reason ? [{ user, reason }] : [];
-        });
-        const reached = users.filter((u) => !unreachable.some((x) => x.user === u));
-        const planned = reached.flatMap((u) => deps.directory.plan(u, urgency, devices));
-        const cannot = unreachable.map((x) => `${x.user} ${x.reason}`).join('; ');
-        for (const p of planned) {
-          notifications.push({
-            incident_id: row.incident_id,
-            kind: 'page',
-            user_id: p.userId,
-            channel: p.channel,
-            address: p.address,
-            urgency: row.urgency,
-            step_index: step,
-            due_at: t + p.delayMinutes * 60_000,
-            status: 'queued',
-            created_at: t,
-            updated_at: t,
-          });
-        }
-        const label = `Step ${step + 1}/${policy.steps.length}${cycle > 0 ? ` (repeat ${cycle})` : ''}`;
-        if (reached.length > 0) {
-          const how = planned
-            .filter((p) => p.delayMinutes === 0)
-            .map((p) => `${p.userId} by ${p.channel}`)
-            .join(', ');
-          events.push(
-            event(
-              row.incident_id,
-              t,
-              'escalation.step',
-              `${label}: paging ${reached.join(', ')} (${resolved.map((r) => r.via).join(', ')})${how ? `: ${how}` : ''}${cannot ? `; cannot reach ${cannot}` : ''}`,
-              {
-                policy: policy.id,
-                step,
-                cycle,
-                dueAt: row.next_at,
-                targets: resolved,
-                notifications: planned.map((p) => ({
-                  user: p.userId,
-                  channel: p.channel,
-                  delayMinutes: p.delayMinutes,
-                })),
-                ...(unreachable.length > 0 ? { unreachable } : {}),
-              },
-            ),
-          );
-        } else if (users.length > 0) {
-          events.push(
-            event(
-              row.incident_id,
-              t,
-              'escalation.unreachable',
-              `${label} reached nobody: ${cannot} (${resolved.map((r) => r.via).join(', ')}); escalating at once`,
-              { policy: policy.id, step, cycle, targets: resolved, unreachable },
-            ),
-          );
-        } else {
-          events.push(
-            event(
-              row.incident_id,
-              t,
-              'escalation.nobody',
-              `${label} reached nobody (${resolved.map((r) => r.via).join(', ')} has no one on call); escalating at once`,
-              {
-                policy: policy.id,
-                step,
-                cycle,
-              },
-            ),
-          );
-        }
-        // Advance. A step that reached nobody (no one on call, or no one reachable) moves on now, not
-        // after its delay.
-        let nextStep = step + 1;
-        let nextCycle = cycle;
-        if (nextStep >= policy.steps.length) {
-          if (cycle < policy.repeat) {
-            nextStep = 0;
-            nextCycle = cycle + 1;
-          } else {
-            moves.add(row.incident_id, {
-              step_index: step,
-              cycle,
-              state: 'done',
-              next_at: null,
-              updated_at: t,
-            });
-            continue;
-          }
-        }
-        const nextAt = reached.length > 0 ? t + spec.escalateAfterMinutes * 60_000 : t;
-        moves.add(row.incident_id, {
-          step_index: nextStep,
-          cycle: nextCycle,
-          state: 'active',
-          next_at: nextAt,
-          updated_at: t,
-        });
+      const { claimed } = await fireSteps(firing, trx, await q.execute(), t);
+      if (claimed.length > 0 && deps.dispatch) after(() => deps.dispatch!(claimed));
+    },
+    async nextDueAt(db) {
+      const row = await db
+        .selectFrom('escalations')
+        .select('next_at')
+        .where('next_at', 'is not', null)
+        .where('state', 'in', ['active', 'waiting_ack'])
+        .orderBy('next_at')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.next_at ?? null;
+    },
+    async firstSteps(trx, incidentIds, now, rowLocks) {
+      if (incidentIds.length === 0) return { claimed: [], nextAt: null };
+      const due: EscalationRow[] = [];
+      for (let i = 0; i < incidentIds.length; i += BATCH) {
+        let q = trx
+          .selectFrom('escalations')
+          .selectAll()
+          .where('incident_id', 'in', incidentIds.slice(i, i + BATCH))
+          .where('state', '=', 'active')
+          .where('next_at', '<=', now)
+          .orderBy('incident_id');
+        // The rows this transaction started are its own; one the tick holds is the tick's to fire.
+        if (rowLocks) q = q.forUpdate().skipLocked();
+        due.push(...(await q.execute()));
       }
-      await moves.write(trx);
-      if (retriggered.length > 0) await deps.retrigger(trx, retriggered, t);
-      const claimed = await queueNotifications(trx, notifications, deps.dispatch ? t : undefined);
-      if (claimed.length > 0) afterCommit(() => deps.dispatch!(claimed));
-      await appendTimeline(trx, events);
+      return fireSteps(firing, trx, due, now);
     },
   };
 }
-
-const event = (
-  incidentId: number,
-  at: number,
-  kind: string,
-  message: string,
-  data: Record<string, unknown>,
-) => timelineEvent(incidentId, at, kind, 'klaxon:escalation', message, data);

@@ -5,7 +5,6 @@
  * secrets, the one error mapping (ApiError bodies), and the web UI with its deep-link fallback. The
  * composition root (app/) creates it and each domain registers its own routes on it.
  */
-import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -21,6 +20,7 @@ import Fastify, {
 } from 'fastify';
 import { ApiError, toApiError } from '../errors/errors.ts';
 import { isUiPath, registerUi } from './ui.ts';
+import { helmetHeaders } from './security-headers.ts';
 import { zodToOpenApi, zodValidatorCompiler } from '../validation/http.ts';
 
 /** How long a connection may take, and how many there may be (`server.*` in the config). */
@@ -193,7 +193,7 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
 
   // Security headers for the UI and the API: the UI loads only its own scripts and talks only to this
   // origin; no framing (clickjacking on the acknowledge button).
-  await app.register(helmet, {
+  const security = await helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -211,6 +211,10 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
     },
     // Sent below only over HTTPS: the UI is also served over plain http on localhost (the demo).
     strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    for (const [name, value] of security) reply.raw.setHeader(name, value);
+    done();
   });
   if (opts.hsts !== false)
     app.addHook('onRequest', (req, reply, done) => {

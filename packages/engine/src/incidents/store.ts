@@ -2,7 +2,7 @@
  * Reading incidents and the changes people make to them: acknowledge, resolve, add a note. Each change
  * is one transaction that also writes the timeline event.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { Database, IncidentRow, IncidentState } from '../db/tables.ts';
 import type { Tier } from '../alerts/tier.ts';
@@ -236,4 +236,39 @@ export async function retriggerIncidents(
     .where('id', 'in', [...ids])
     .where('state', '=', 'acknowledged')
     .execute();
+}
+
+/**
+ * Retention: deletes up to `limit` alerts last seen before `before` (first seen before it too) that no
+ * open incident holds, oldest first; returns how many. Bounded, so each call is one short transaction.
+ */
+export async function pruneAlerts(
+  db: Kysely<Database> | Transaction<Database>,
+  before: number,
+  limit: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('alerts')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('alerts as a')
+        .select('a.id')
+        .where('a.first_seen_at', '<', before)
+        .where('a.last_seen_at', '<', before)
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('incidents as i')
+                .select('i.id')
+                .whereRef('i.id', '=', 'a.incident_id')
+                .where('i.state', '<>', 'resolved'),
+            ),
+          ),
+        )
+        .orderBy('a.first_seen_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -5,9 +5,11 @@
  * reload each request is applied with the config it was submitted under (`withConfig`), and a batch never
  * mixes two configs.
  */
+import type { Transaction } from 'kysely';
 import { storableAlert, type IngestItem } from '../alerts/alert.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
+import type { Database } from '../db/tables.ts';
 import { heartbeatIntegrations, type HeartbeatApplyConfig } from '../heartbeat/config.ts';
 import { applyWithHeartbeats, type HeartbeatMatch } from '../heartbeat/store.ts';
 import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
@@ -38,11 +40,24 @@ export interface IngestQueueOptions {
   reopenWindowMs: number;
   /** Tier policies, maintenance windows and the heartbeat; without it nothing pages. */
   config?: HeartbeatApplyConfig;
-  /** Most alerts in one transaction. */
+  /**
+   * Most alerts in one transaction. On SQLite a transaction holds the event loop (better-sqlite3 is
+   * synchronous), so its default is smaller: in an alert storm the API and /readyz wait for at most one.
+   */
   maxBatch?: number;
 }
 
 export type CommitListener = (items: readonly IngestItem[], results: readonly ApplyResult[]) => void;
+
+/**
+ * Runs inside each ingest transaction, after its alerts are applied, with the transaction's `now`
+ * (e.g. fire step 0 of the escalations it started); what it returns runs once that transaction commits.
+ */
+export type ApplyHook = (
+  trx: Transaction<Database>,
+  results: readonly ApplyResult[],
+  now: number,
+) => Promise<(() => void) | undefined>;
 
 const TRANSIENT_PG_CODES = new Set(['40001', '40P01', '23505']);
 
@@ -51,6 +66,7 @@ export class IngestQueue {
   readonly #clock: Clock;
   readonly #maxBatch: number;
   readonly #listeners: CommitListener[] = [];
+  readonly #hooks: ApplyHook[] = [];
   /** The queue that batches and commits: this one, or the one `withConfig` was called on. */
   #root: IngestQueue = this;
   #settings: Settings;
@@ -60,7 +76,7 @@ export class IngestQueue {
   constructor(store: KlaxonDatabase, clock: Clock, opts: IngestQueueOptions) {
     this.#store = store;
     this.#clock = clock;
-    this.#maxBatch = opts.maxBatch ?? 1000;
+    this.#maxBatch = opts.maxBatch ?? (store.dialect === 'sqlite' ? 200 : 1000);
     this.#settings = settingsFor(opts.reopenWindowMs, opts.config);
   }
 
@@ -103,6 +119,11 @@ export class IngestQueue {
     this.#root.#listeners.push(listener);
   }
 
+  /** Called inside each transaction once its alerts are applied; see `ApplyHook`. */
+  onApply(hook: ApplyHook): void {
+    this.#root.#hooks.push(hook);
+  }
+
   /** Resolves once everything submitted so far is committed or failed. */
   async drain(): Promise<void> {
     const root = this.#root;
@@ -113,7 +134,10 @@ export class IngestQueue {
     // Let the requests that are already parsed join this batch.
     await new Promise<void>((r) => setImmediate(r));
     try {
-      while (this.#pending.length > 0) {
+      for (let first = true; this.#pending.length > 0; first = false) {
+        // Between transactions, let the event loop serve what waits (the API, /readyz, new requests,
+        // which then join the next batch): on SQLite nothing else runs while a transaction does.
+        if (!first) await new Promise<void>((r) => setImmediate(r));
         const batch = this.#take();
         try {
           await this.#commit(batch);
@@ -144,19 +168,27 @@ export class IngestQueue {
   async #commit(batch: Pending[]): Promise<void> {
     const items = batch.flatMap((p) => p.items);
     const { config, reopenWindowMs, heartbeat } = batch[0]!.settings;
-    const results = await this.#withRetry(() =>
+    const { results, committed } = await this.#withRetry(() =>
       this.#store.db.transaction().execute(async (trx) => {
         const now = this.#clock.now().getTime();
-        if (!config) return applyBatch(trx, this.#store.locker, items, { now, reopenWindowMs });
-        return applyWithHeartbeats(
-          trx,
-          this.#store.locker,
-          items,
-          await applyOptions(trx, config, now),
-          heartbeat,
-        );
+        const results = !config
+          ? await applyBatch(trx, this.#store.locker, items, { now, reopenWindowMs })
+          : await applyWithHeartbeats(
+              trx,
+              this.#store.locker,
+              items,
+              await applyOptions(trx, config, now),
+              heartbeat,
+            );
+        const committed: (() => void)[] = [];
+        for (const hook of this.#hooks) {
+          const then = await hook(trx, results, now);
+          if (then) committed.push(then);
+        }
+        return { results, committed };
       }),
     );
+    for (const fn of committed) fn();
     let offset = 0;
     for (const p of batch) {
       p.resolve(results.slice(offset, offset + p.items.length));

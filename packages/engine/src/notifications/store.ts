@@ -130,3 +130,34 @@ async function insertAll(trx: Db, rows: readonly NewNotificationRow[]): Promise<
       .values(rows.slice(i, i + CHUNK))
       .execute();
 }
+
+/**
+ * Retention: deletes up to `limit` finished notifications (sent, delivered, failed, canceled) last
+ * changed before `before`, of resolved incidents or of none, oldest first; returns how many.
+ */
+export async function pruneNotifications(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('notifications')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('notifications as n')
+        .select('n.id')
+        .where('n.updated_at', '<', before)
+        .where('n.status', 'in', ['sent', 'delivered', 'failed', 'canceled'])
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('incidents as i')
+                .select('i.id')
+                .whereRef('i.id', '=', 'n.incident_id')
+                .where('i.state', '<>', 'resolved'),
+            ),
+          ),
+        )
+        .orderBy('n.updated_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

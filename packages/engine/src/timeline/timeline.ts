@@ -39,3 +39,46 @@ export async function appendTimelineEvent(
 ): Promise<IncidentEventRow> {
   return db.insertInto('incident_events').values(event).returningAll().executeTakeFirstOrThrow();
 }
+
+/**
+ * The events retention keeps however old: the incident's own lifecycle and people's notes. Everything
+ * else (alerts firing, escalation steps, deliveries) is detail.
+ */
+const KEPT_PREFIX = 'incident.';
+const KEPT_KINDS = ['note'];
+
+/**
+ * Retention: deletes up to `limit` detail events from before `before` of incidents that are resolved,
+ * oldest first; returns how many. Bounded, so each call is one short transaction.
+ */
+export async function pruneTimelineDetails(
+  db: Kysely<Database> | Transaction<Database>,
+  before: number,
+  limit: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('incident_events')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('incident_events as e')
+        .select('e.id')
+        .where('e.at', '<', before)
+        .where('e.kind', 'not like', `${KEPT_PREFIX}%`)
+        .where('e.kind', 'not in', KEPT_KINDS)
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('incidents as i')
+                .select('i.id')
+                .whereRef('i.id', '=', 'e.incident_id')
+                .where('i.state', '<>', 'resolved'),
+            ),
+          ),
+        )
+        .orderBy('e.at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
