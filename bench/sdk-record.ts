@@ -2,9 +2,9 @@
  * The SDK's recording cost (issues 8 and 21), one configuration per process: `genAiMetrics().recordOperation`
  * against bare prom-client, on a Prometheus text registry, on an OpenMetrics registry with tracing off, and with
  * tracing on. Each configuration runs in a fresh Node process that loads only the SDK, prom-client and
- * OpenTelemetry, as an instrumented service does: measured after the other configurations in a process that had
- * also loaded every other suite, the same code ran up to a quarter slower, and by different amounts from run to
- * run. `bench/sdk.ts` runs this file once per configuration and process: `tsx bench/sdk-record.ts record-on`
+ * OpenTelemetry, as an instrumented service does: measured after the other configurations in one process
+ * (more so in one that had also loaded every other suite), the same code ran slower, and by different amounts
+ * from run to run. `bench/sdk.ts` runs this file once per configuration and process: `tsx bench/sdk-record.ts record-on`
  * prints one JSON line.
  */
 import { pathToFileURL } from 'node:url';
