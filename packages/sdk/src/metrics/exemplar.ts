@@ -5,6 +5,7 @@
  * object of the last span is kept, so a call that records several points allocates it once.
  */
 import {
+  ROOT_CONTEXT,
   TraceFlags,
   context,
   isSpanContextValid,
@@ -19,6 +20,14 @@ export type ExemplarLabels = Readonly<{ trace_id: string; span_id: string }>;
 
 /** What prom-client takes for "no exemplar": an empty set leaves the bucket's last exemplar as it was. */
 export const NO_EXEMPLAR: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Whether any OpenTelemetry context is active (false with no context manager or outside every span): the
+ * cheap first question, so an untraced service never looks further.
+ */
+export function inActiveContext(): boolean {
+  return context.active() !== ROOT_CONTEXT;
+}
 
 /**
  * The active span's context when it is sampled, else undefined. Cheap (no validation, no allocation), so the

@@ -14,6 +14,7 @@ import {
 import {
   NO_EXEMPLAR,
   explicitExemplar,
+  inActiveContext,
   sampledSpanContext,
   spanExemplar,
   type ExemplarLabels,
@@ -68,7 +69,8 @@ interface Level {
  * When a bucket of a series last took an exemplar, so it takes at most one per `intervalMs`: prom-client's
  * exemplar update costs about as much as the observation itself, and a scrape only sees each bucket's latest
  * exemplar anyway (OpenTelemetry's exemplar reservoirs sample for the same reason). Keyed by the label values,
- * so it holds no more series than prom-client does.
+ * so it holds no more series than prom-client does. `due` asks; `take` records that the bucket `due` last
+ * answered for took an exemplar, so a due observation that has none (no sampled span) leaves the slot open.
  */
 function exemplarThrottle(
   labelNames: string[],
@@ -79,8 +81,8 @@ function exemplarThrottle(
   const root: Level = { next: new Map() };
   const series = (labels: Readonly<Record<string, string | undefined>>): Float64Array => {
     let level = root;
-    for (const name of labelNames) {
-      const value = labels[name] ?? '';
+    for (let i = 0; i < labelNames.length; i++) {
+      const value = labels[labelNames[i]!] ?? '';
       let child = level.next.get(value);
       if (child === undefined) {
         child = { next: new Map() };
@@ -90,15 +92,26 @@ function exemplarThrottle(
     }
     return (level.times ??= new Float64Array(buckets.length + 1).fill(-Infinity));
   };
-  return (labels: Readonly<Record<string, string | undefined>>, value: number): boolean => {
-    if (intervalMs <= 0) return true;
-    const times = series(labels);
-    let bucket = 0;
-    while (bucket < buckets.length && value > buckets[bucket]!) bucket++;
-    const now = clock();
-    if (now - times[bucket]! < intervalMs) return false;
-    times[bucket] = now;
-    return true;
+  let dueTimes: Float64Array | undefined;
+  let dueBucket = 0;
+  let dueAt = 0;
+  return {
+    due(labels: Readonly<Record<string, string | undefined>>, value: number): boolean {
+      if (intervalMs <= 0) return true;
+      const times = series(labels);
+      let bucket = 0;
+      while (bucket < buckets.length && value > buckets[bucket]!) bucket++;
+      const now = clock();
+      if (now - times[bucket]! < intervalMs) return false;
+      dueTimes = times;
+      dueBucket = bucket;
+      dueAt = now;
+      return true;
+    },
+    take(): void {
+      if (dueTimes !== undefined) dueTimes[dueBucket] = dueAt;
+      dueTimes = undefined;
+    },
   };
 }
 
@@ -125,16 +138,19 @@ function histogramRecorder(
   if (!(h as Histogram & { enableExemplars?: boolean }).enableExemplars)
     return (labels, value) => h.observe(labels as PromLabels, value);
   const plain = plainObserve(h);
-  const due = exemplarThrottle(Object.keys(def.labels), def.buckets ?? [], intervalMs, clock);
-  // The throttle is asked first, so a traced observation that is not due makes no labels.
+  const throttle = exemplarThrottle(Object.keys(def.labels), def.buckets ?? [], intervalMs, clock);
+  // Outside every context (tracing off) nothing more is asked. Inside one, the throttle is asked first:
+  // most observations are not due, and they neither read the active span (a lookup through the context's
+  // own map, far from the cache when every request has its own context) nor make labels.
   return (labels, value, exemplar) => {
     let traced: ExemplarLabels | undefined;
-    if (exemplar !== undefined) {
-      traced = explicitExemplar(exemplar);
-      if (traced !== undefined && !due(labels, value)) traced = undefined;
-    } else {
-      const sc = sampledSpanContext();
-      if (sc !== undefined && due(labels, value)) traced = spanExemplar(sc);
+    if ((exemplar !== undefined || inActiveContext()) && throttle.due(labels, value)) {
+      if (exemplar !== undefined) traced = explicitExemplar(exemplar);
+      else {
+        const sc = sampledSpanContext();
+        if (sc !== undefined) traced = spanExemplar(sc);
+      }
+      if (traced !== undefined) throttle.take();
     }
     if (traced === undefined && plain !== undefined) plain.call(h, labels, value);
     else h.observe({ labels, value, exemplarLabels: traced ?? NO_EXEMPLAR });
