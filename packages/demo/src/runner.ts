@@ -6,6 +6,7 @@
  */
 import { durationMs, scaleDuration, TIER_POLICIES, type Tier } from '@klaxon/catalog';
 import { isStop, mentionChecks, scheduleActions, type ScenarioAction } from './actions.ts';
+import { advisoryListedCheck } from './advisories.ts';
 import { actorName } from './actor.ts';
 import { Observer, PAGING_CHANNELS, type Delivery, type FeedEvent } from './observe.ts';
 import { sleep } from './processes.ts';
@@ -49,7 +50,7 @@ export interface ScenarioPlan {
     pages: PageMatch[];
     /** Who acknowledges, once paged. */
     ack?: Role;
-    /** A T3 message reaches Slack (and pages nobody). */
+    /** A T3 message reaches Slack (and pages nobody), and its incident is listed as an advisory. */
     advisory?: boolean;
     /** Text a page's message must contain, e.g. the deployment's "Changed: narrative v43". */
     mentions?: string[];
@@ -342,6 +343,7 @@ export async function runScenario(
       expected: 'a T3 message is posted to Slack',
       actual: msg ? `${msg.to}: ${msg.subject}` : 'no T3 message',
     });
+    checks.push(await advisoryListedCheck(stack, observer, t0, { now }));
   }
   checks.push(...mentionChecks(observer.deliveries, plan.expect.mentions ?? [], t0));
   for (const e of actionErrors) checks.push({ ok: false, expected: 'scenario actions succeed', actual: e });

@@ -700,6 +700,179 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/advisories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List T3 advisories of the caller's teams, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Comma-separated team ids. */
+          team?: string;
+          /** @description Comma-separated service ids. */
+          service?: string;
+          /** @description Comma-separated alert names. */
+          alert?: string;
+          /** @description Only advisories in this review state (default: all). */
+          state?: 'unreviewed' | 'reviewed' | 'dismissed' | 'promoted' | 'all';
+          limit?: number;
+          /** @description The `nextBefore` of the previous page. */
+          before?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              advisories: {
+                incidentId: number;
+                team: string;
+                service: string;
+                /** @description The incident's alert name: its first alert's `alertname` label, else its title. */
+                alert: string;
+                title: string;
+                /** @enum {string} */
+                state: 'unreviewed' | 'reviewed' | 'dismissed' | 'promoted';
+                /** @enum {string} */
+                incidentState: 'triggered' | 'acknowledged' | 'resolved';
+                /** @description Whether any of its alerts is still firing. */
+                firing: boolean;
+                openedAt: string;
+                /** @description The end of the next business day after it opened, in its team’s calendar. */
+                deadlineAt: string;
+                decidedAt: string | null;
+                /** @description Who decided (`klaxon` when its alerts raised its tier). */
+                decidedBy: string | null;
+                note: string | null;
+                /** @description Why it was dismissed as noise. */
+                reason: string | null;
+                /** @enum {string|null} */
+                promotedTo: 'T1' | 'T2' | null;
+              }[];
+              /** @description Unreviewed advisories the caller can see under the same team, service and alert filters. */
+              unreviewed: number;
+              nextBefore: number | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/advisories/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Review, dismiss as noise, or promote (pages at once) up to 200 advisories
+     * @description Each id is decided on its own: the answer lists, per id, the advisory as it is now or why it was refused (`not_found`, also for another team’s; `not_an_advisory`; `advisory_decided`: a reviewed or dismissed advisory can only be promoted, a promoted one is final).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            incidentIds: number[];
+            /** @enum {string} */
+            action: 'review' | 'dismiss' | 'promote';
+            /** @description Optional, for any action. */
+            note?: string;
+            /** @description Why they are noise; required to dismiss. */
+            reason?: string;
+            /**
+             * @description The tier to promote to; required to promote.
+             * @enum {string}
+             */
+            tier?: 'T1' | 'T2';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              results: (
+                | {
+                    incidentId: number;
+                    /** @enum {boolean} */
+                    ok: true;
+                    advisory: {
+                      incidentId: number;
+                      team: string;
+                      service: string;
+                      /** @description The incident's alert name: its first alert's `alertname` label, else its title. */
+                      alert: string;
+                      title: string;
+                      /** @enum {string} */
+                      state: 'unreviewed' | 'reviewed' | 'dismissed' | 'promoted';
+                      /** @enum {string} */
+                      incidentState: 'triggered' | 'acknowledged' | 'resolved';
+                      /** @description Whether any of its alerts is still firing. */
+                      firing: boolean;
+                      openedAt: string;
+                      /** @description The end of the next business day after it opened, in its team’s calendar. */
+                      deadlineAt: string;
+                      decidedAt: string | null;
+                      /** @description Who decided (`klaxon` when its alerts raised its tier). */
+                      decidedBy: string | null;
+                      note: string | null;
+                      /** @description Why it was dismissed as noise. */
+                      reason: string | null;
+                      /** @enum {string|null} */
+                      promotedTo: 'T1' | 'T2' | null;
+                    };
+                  }
+                | {
+                    incidentId: number;
+                    /** @enum {boolean} */
+                    ok: false;
+                    code: string;
+                    message: string;
+                  }
+              )[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/deployments': {
     parameters: {
       query?: never;
@@ -928,7 +1101,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service, and pages per week; only the services you may see */
+    /** MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service, pages per week, and the T3 advisories’ review; only the services you may see */
     get: {
       parameters: {
         query?: {
@@ -993,6 +1166,20 @@ export interface paths {
                 T2: number;
                 T3: number;
               }[];
+              advisories: {
+                /** @description T3 advisories opened in the range. */
+                opened: number;
+                /** @description Of those, the ones still unreviewed. */
+                unreviewed: number;
+                /** @description Share (0..1) of those reviewed, dismissed or promoted by the end of the first full business day after they opened; null when none opened. */
+                reviewedWithinOneBusinessDay: number | null;
+                /** @description Advisories dismissed as noise in the range, per alert and service, most first (top 20). */
+                dismissedAsNoise: {
+                  alert: string;
+                  service: string;
+                  count: number;
+                }[];
+              };
             };
           };
         };

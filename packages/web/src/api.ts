@@ -110,6 +110,21 @@ type TemporaryOp = Op<'/api/v1/schedules/{id}/temporary', 'post'>;
 export type TemporarySchedule = Ok<Op<'/api/v1/schedules/{id}/temporary'>>['temporarySchedules'][number];
 export type NewTemporarySchedule = Body<TemporaryOp>;
 
+/* Advisories (issue 23): T3 incidents and their review, with their measures in the analytics. */
+type AdvisoriesOp = Op<'/api/v1/advisories'>;
+type ReviewOp = Op<'/api/v1/advisories/review', 'post'>;
+export type AdvisoryPage = Ok<AdvisoriesOp>;
+export type AdvisoryFilters = Query<AdvisoriesOp>;
+export type Advisory = AdvisoryPage['advisories'][number];
+export type AdvisoryState = Advisory['state'];
+export type PromoteTier = NonNullable<Advisory['promotedTo']>;
+export type ReviewRequest = Body<ReviewOp>;
+export type ReviewAction = ReviewRequest['action'];
+export type ReviewResult = Ok<ReviewOp>['results'][number];
+export type AdvisoryMeasures = Analytics['advisories'];
+
+export const ADVISORY_STATES: readonly AdvisoryState[] = ['unreviewed', 'reviewed', 'dismissed', 'promoted'];
+
 /** An API failure: `message` is the API's own `error.message`, fit to show to a person. */
 export class ApiError extends Error {
   constructor(
@@ -300,6 +315,11 @@ export const api = {
   testDevice: (id: number) => request<unknown>(`/api/v1/me/devices/${id}/test`, { method: 'POST', body: {} }),
 
   analytics: (from: string, to: string) => request<Analytics>(`/api/v1/analytics${query({ from, to })}`),
+
+  advisories: (filters: AdvisoryFilters, signal?: AbortSignal) =>
+    request<AdvisoryPage>(`/api/v1/advisories${query({ limit: 50, ...filters })}`, signal ? { signal } : {}),
+  reviewAdvisories: (body: ReviewRequest) =>
+    request<Ok<ReviewOp>>('/api/v1/advisories/review', { method: 'POST', body }),
 };
 
 /** The message to show for any thrown value. */

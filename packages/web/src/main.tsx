@@ -2,6 +2,7 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { AdvisoriesPage } from './advisories/advisories.tsx';
 import { RequireSession, SessionProvider } from './app/session.tsx';
 import { Shell } from './app/shell.tsx';
 import { DevicesPage } from './devices/devices.tsx';
@@ -45,6 +46,7 @@ createRoot(root).render(
             <Route index element={<IncidentListPage />} />
             <Route path="incidents" element={<IncidentListPage />} />
             <Route path="incidents/:id" element={<IncidentDetailPage />} />
+            <Route path="advisories" element={<AdvisoriesPage />} />
             <Route path="oncall" element={<OnCallPage />} />
             <Route path="schedules" element={<SchedulesPage />} />
             <Route path="policies" element={<PoliciesPage />} />

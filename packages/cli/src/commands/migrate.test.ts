@@ -61,10 +61,11 @@ describe('klaxon migrate', () => {
     const before = sha(db);
     const dry = await klaxon(['migrate', '--dry-run', '--db', db]);
     expect(dry.status, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('5 pending migrations (dry run: nothing applied)');
+    expect(dry.stdout).toContain('6 pending migrations (dry run: nothing applied)');
     expect(dry.stdout).toContain('0007_alert_integration');
     expect(dry.stdout).toContain('0010_responder_self_service');
     expect(dry.stdout).toContain('0011_history_indexes');
+    expect(dry.stdout).toContain('0012_advisories');
     expect(dry.stdout).not.toContain('0006_live_feed');
     expect(sha(db), 'the dry run changed the database').toBe(before);
     expect(readdirSync(d).sort()).toEqual(files);
@@ -78,6 +79,7 @@ describe('klaxon migrate', () => {
       '0009_schedule_events',
       '0010_responder_self_service',
       '0011_history_indexes',
+      '0012_advisories',
     ]);
     expect(out.pending).toEqual([]);
     const again = await klaxon(['migrate', '--db', db]);

@@ -1,7 +1,7 @@
 /**
  * Alerts received and pages sent per UTC day, for analytics. A year of history holds millions of alerts
- * and tens of thousands of pages, and counting 90 days of them (and placing every page in its person's
- * working hours) on every request grows with that history; but a day that has ended no longer changes
+ * and tens of thousands of pages, and counting 90 days of them (and placing every page in or out of business
+ * hours) on every request grows with that history; but a day that has ended no longer changes
  * (an alert is stamped when it arrives, a page when it is sent), so its counts are computed once per
  * process and kept in memory, and a request counts only the days not yet kept and the partial days at
  * the range's ends. Nothing here is durable: the counts derive from the rows, and a new process counts
@@ -9,7 +9,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
-import { isOffHours, type HoursOf } from '../org/hours.ts';
+import type { OffHoursTest } from './off-hours.ts';
 
 const DAY = 86_400_000;
 /** A day is kept only once it ended this long ago: a transaction that commits late lands first. */
@@ -104,17 +104,20 @@ export function alertCounts(
 }
 
 /**
- * The pages sent in [from, to) (sent or delivered), by tier, service, person and whether it was outside
- * that person's working hours (`people`; UTC 09:00-18:00 on weekdays for someone not in it), by day.
+ * The pages sent in [from, to) (sent or delivered), by tier, service, person and whether it was off hours
+ * (`test`: the person's own working hours, else the business hours of the service's team), by day.
  */
 export async function pageCounts(
   db: Kysely<Database>,
-  people: ReadonlyMap<string, HoursOf>,
+  test: OffHoursTest,
   from: number,
   to: number,
   now: number,
 ): Promise<PageCount[]> {
-  const key = `pages:${JSON.stringify([...people].map(([id, p]) => [id, p.timezone, p.workingHours]))}`;
+  const key = `pages:${test.key}`;
+  // Counts made by other calendars (a config reload, holidays read again) are not used again.
+  const kinds = kept.get(db);
+  for (const k of kinds?.keys() ?? []) if (k.startsWith('pages:') && k !== key) kinds!.delete(k);
   return byDays(db, key, from, to, now, async (a, b) => {
     const rows = await db
       .selectFrom('notifications')
@@ -127,7 +130,7 @@ export async function pageCounts(
       .execute();
     const groups = new Map<string, PageCount>();
     for (const r of rows) {
-      const off = isOffHours(r.sent_at!, people.get(r.user_id) ?? { timezone: 'UTC' });
+      const off = test.offHours(r.sent_at!, r.user_id, r.service_id);
       const day = Math.floor(r.sent_at! / DAY) * DAY;
       const k = JSON.stringify([day, r.tier, r.service_id, r.user_id, off]);
       const g = groups.get(k);

@@ -1,13 +1,15 @@
 /**
  * On-call health over a time range, by tier and by service: MTTA, MTTR, alerts received, incidents,
- * pages sent, the noise ratio (alerts per page), off-hours pages per person, and the share of T1
- * incidents acknowledged within 5 minutes. Computed from the durable rows, so every replica agrees.
+ * pages sent, the noise ratio (alerts per page), off-hours pages per person (by the business hours of
+ * off-hours.ts), the share of T1 incidents acknowledged within 5 minutes, and the T3 advisories' review
+ * (advisories.ts). Computed from the durable rows, so every replica agrees.
  */
 import { DateTime } from 'luxon';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { AnalyticsConfig } from './config.ts';
-import type { HoursOf } from '../org/hours.ts';
+import { advisoryFigures, type AdvisoryFigures } from './advisories.ts';
+import { offHoursTest } from './off-hours.ts';
 import { alertCounts, pageCounts } from './alert-days.ts';
 
 export interface Figures {
@@ -33,6 +35,8 @@ export interface Analytics {
   offHoursPages: { user: string; pages: number }[];
   /** Pages sent per ISO week (Monday 00:00 UTC), by tier; every week the range touches is listed. */
   pagesPerWeek: WeekPages[];
+  /** The T3 advisories opened (and dismissed) in the range, and how soon they were reviewed. */
+  advisories: AdvisoryFigures;
 }
 
 export interface WeekPages {
@@ -146,7 +150,7 @@ export async function computeAnalytics(
   );
   for (const r of alerts) for (const a of accs(r.tier, r.service_id)) a.alerts += Number(r.n);
 
-  const people = new Map<string, HoursOf>(config.users.map((u) => [u.id, u]));
+  const offHoursOf = await offHoursTest(db, config);
   const offHours = new Map<string, number>();
   const weeks = new Map<number, WeekPages>();
   for (
@@ -156,7 +160,7 @@ export async function computeAnalytics(
   )
     weeks.set(w, { weekStart: new Date(w).toISOString().slice(0, 10), T1: 0, T2: 0, T3: 0 });
   // Pages too, by day (alert-days.ts), so each group lies within one week.
-  const pages = (await pageCounts(db, people, from, to, now)).filter(
+  const pages = (await pageCounts(db, offHoursOf, from, to, now)).filter(
     (p) => !services || services.has(p.service_id),
   );
   for (const p of pages) {
@@ -180,5 +184,6 @@ export async function computeAnalytics(
       .map(([user, n]) => ({ user, pages: n }))
       .sort((a, b) => b.pages - a.pages),
     pagesPerWeek: [...weeks.values()],
+    advisories: await advisoryFigures(db, from, to, only),
   };
 }

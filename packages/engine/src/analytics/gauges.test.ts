@@ -36,6 +36,7 @@ const figures = (mtta: number): Analytics => ({
   byService: {},
   offHoursPages: [{ user: 'alice', pages: 2 }],
   pagesPerWeek: [],
+  advisories: { opened: 0, unreviewed: 0, reviewedWithinOneBusinessDay: null, dismissedAsNoise: [] },
 });
 
 const settle = () => new Promise((r) => setImmediate(r));

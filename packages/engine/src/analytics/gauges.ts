@@ -1,9 +1,13 @@
 /**
  * The last 7 days' on-call figures as `klaxon_oncall_*` gauges on the engine's registry. The figures
  * come from `figures()`, in the engine an AnalyticsCache (cache.ts): a scrape reads them from memory and
- * never runs the analytics queries itself, so its cost does not grow with history.
+ * never runs the analytics queries itself, so its cost does not grow with history. And the advisory
+ * review queue, `klaxon_advisories_unreviewed{team}`: one grouped count over the unreviewed rows (the
+ * (state, deadline_at) index), whose cost is the queue's length, not history's.
  */
+import type { Kysely } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
+import type { Database } from '../db/tables.ts';
 import type { Analytics, Figures } from './analytics.ts';
 
 /** The analytics figures as gauges; every gauge of one scrape reads the same `figures()`. */
@@ -46,13 +50,41 @@ export function registerAnalyticsGauges(registry: Registry, figures: () => Promi
   });
   new Gauge({
     name: 'klaxon_oncall_offhours_pages',
-    help: 'Pages outside 09:00-18:00 Mon-Fri in the person’s own zone, over the last 7 days.',
+    help: 'Pages sent off hours (outside the person’s own workingHours, else their service team’s business hours and holidays), over the last 7 days.',
     labelNames: ['user'] as const,
     registers: [registry],
     async collect() {
       const a = await figures();
       this.reset();
       for (const o of a.offHoursPages) this.set({ user: o.user }, o.pages);
+    },
+  });
+}
+
+/**
+ * `klaxon_advisories_unreviewed{team}`: T3 advisories waiting for a review, per team; every team of
+ * `teams()` (the running config's) is exported, 0 when it has none.
+ */
+export function registerAdvisoryGauges(
+  registry: Registry,
+  db: Kysely<Database>,
+  teams: () => readonly string[],
+): void {
+  new Gauge({
+    name: 'klaxon_advisories_unreviewed',
+    help: 'T3 advisories not reviewed yet (neither reviewed, dismissed nor promoted), by team.',
+    labelNames: ['team'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db
+        .selectFrom('advisories')
+        .select(['team_id', db.fn.countAll<number>().as('n')])
+        .where('state', '=', 'unreviewed')
+        .groupBy('team_id')
+        .execute();
+      this.reset();
+      for (const team of teams()) this.set({ team }, 0);
+      for (const r of rows) this.set({ team: r.team_id }, Number(r.n));
     },
   });
 }

@@ -15,6 +15,19 @@ const query = z.strictObject({
   from: time.optional().describe('Default: 7 days before `to`.'),
   to: time.optional().describe('Default: now.'),
 });
+const advisories = z.object({
+  opened: z.number().describe('T3 advisories opened in the range.'),
+  unreviewed: z.number().describe('Of those, the ones still unreviewed.'),
+  reviewedWithinOneBusinessDay: z
+    .number()
+    .nullable()
+    .describe(
+      'Share (0..1) of those reviewed, dismissed or promoted by the end of the first full business day after they opened; null when none opened.',
+    ),
+  dismissedAsNoise: z
+    .array(z.object({ alert: z.string(), service: z.string(), count: z.number() }))
+    .describe('Advisories dismissed as noise in the range, per alert and service, most first (top 20).'),
+});
 const figures = z.object({
   incidents: z.number(),
   alertsReceived: z.number(),
@@ -39,7 +52,7 @@ export function analyticsRoutes(
     {
       schema: {
         summary:
-          'MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service, and pages per week; only the services you may see',
+          'MTTA, MTTR, alerts, incidents, pages, noise and off-hours pages, by tier and by service, pages per week, and the T3 advisories’ review; only the services you may see',
         tags: ['analytics'],
         security: [{ bearer: [] }],
         querystring: query,
@@ -54,6 +67,7 @@ export function analyticsRoutes(
             pagesPerWeek: z.array(
               z.object({ weekStart: z.string(), T1: z.number(), T2: z.number(), T3: z.number() }),
             ),
+            advisories,
           }),
         },
       },

@@ -14,6 +14,7 @@ import type { IngestQueue } from '../ingest/queue.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { SnsVerifier } from '../ingest/sns/verify.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
+import { advisoryRoutes } from '../advisories/routes.ts';
 import { deploymentRoutes } from '../deployments/routes.ts';
 import { OnCallDirectory } from '../oncall/directory.ts';
 import { inboundRoutes } from '../delivery/inbound.ts';
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<KlaxonApp> {
   });
   authRoutes(app, { config, store, clock, credentials });
   incidentRoutes(app, { config, store, clock, credentials });
+  advisoryRoutes(app, { config, store, clock, credentials, poke: deps.poke });
   deploymentRoutes(app, { config, store, clock, credentials });
   inboundRoutes(app, { config, store, clock, poke: deps.poke });
   actionRoutes(app, { config, store, clock, poke: deps.poke });

@@ -17,9 +17,14 @@ import { retriggerIncidents } from '../incidents/store.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import { inSavepoint } from '../engine/savepoint.ts';
 import type { ApplyResult } from '../incidents/apply.ts';
-import type { Database } from '../db/tables.ts';
+import type { Database, NotificationRow } from '../db/tables.ts';
 import type { Transaction } from 'kysely';
 import { retentionModule } from '../retention/module.ts';
+import { holidaysModule, type HolidaysLogger } from '../holidays/module.ts';
+import type { FetchLike } from '../holidays/download.ts';
+import { advisoriesModule } from '../advisories/module.ts';
+import { digestModule } from '../advisories/digest.ts';
+import { deadlineModule } from '../advisories/deadline.ts';
 
 export interface ModuleOptions {
   clock: Clock;
@@ -36,6 +41,10 @@ export interface ModuleOptions {
   onFirstPagesError?: (err: unknown) => void;
   /** Called when a Grafana annotation push fails. */
   onAnnotationError?: (ref: string, error: string) => void;
+  /** How the holidays module reads iCal calendars (tests pass their own); default: the global fetch. */
+  holidaysFetch?: FetchLike;
+  /** Where a failed holidays calendar read is logged. */
+  logger?: HolidaysLogger | undefined;
 }
 
 export interface StandardModules {
@@ -93,6 +102,14 @@ export function standardModules(
   if (handoffs) modules.push(handoffs);
   const requests = requestsModule(config, shiftNotifier(config));
   if (requests) modules.push(requests);
+  // T3 advisories: a review row for each new T3 incident (issue 23).
+  modules.push(advisoriesModule(config));
+  // The daily digest and the review deadline: low-urgency messages, handed to delivery after the commit.
+  const dispatchNotices = delivery ? (rows: NotificationRow[]) => delivery.dispatch(rows) : undefined;
+  if (config.advisories.digest)
+    modules.push(digestModule({ config, clock: opts.clock, dispatch: dispatchNotices }));
+  if (config.advisories.deadline)
+    modules.push(deadlineModule({ config, dispatch: dispatchNotices, logger: opts.logger }));
   // Last, and only over its own rows: a slow Grafana never holds up paging.
   const annotations = config.grafana
     ? annotationModule({
@@ -104,6 +121,16 @@ export function standardModules(
       })
     : null;
   if (annotations) modules.push(annotations);
+  // The holidays iCal calendars: read after the commit, over rows of its own, like the annotations.
+  const holidays = holidaysModule({
+    config,
+    db: store.db,
+    clock: opts.clock,
+    fetch: opts.holidaysFetch,
+    logger: opts.logger,
+    metrics: opts.metrics,
+  });
+  if (holidays) modules.push(holidays);
   // Housekeeping, after the paging work: small batches of old alerts and timeline details.
   const retention = retentionModule(config, { registry: opts.metrics?.registry });
   if (retention) modules.push(retention);

@@ -171,6 +171,7 @@ export class Runtime {
           ),
         onAnnotationError: (ref, error) =>
           this.shared.logger?.warn({ annotation: ref, error }, 'Grafana annotation push failed'),
+        logger: this.shared.logger,
       });
       return { id, config, built, modules, slot, metricsSlot };
     } catch (err) {

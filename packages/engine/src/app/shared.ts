@@ -8,6 +8,7 @@ import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { computeAnalytics } from '../analytics/analytics.ts';
 import { AnalyticsCache } from '../analytics/cache.ts';
 import { registerAnalyticsGauges } from '../analytics/gauges.ts';
+import { registerAdvisoryGauges } from '../analytics/gauges.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonConfig } from '../config/schema.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
@@ -65,6 +66,7 @@ export function createShared(o: SharedOptions): SharedParts {
     { clock, onError: (err) => logger?.warn({ err }, 'refreshing the on-call analytics gauges failed') },
   );
   registerAnalyticsGauges(metrics.registry, () => analytics.get());
+  registerAdvisoryGauges(metrics.registry, store.db, () => shared.config.teams.map((t) => t.id));
   // The config it starts with was loaded: a reload that fails later sets 0.
   metrics.configReloadSuccessful.set(1);
   metrics.configReloadTimestamp.set(clock.now().getTime() / 1000);

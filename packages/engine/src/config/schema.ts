@@ -20,6 +20,8 @@ import { scheduleSchema } from '../schedules/config.ts';
 import { shiftRequestsSchema } from '../schedules/requests-config.ts';
 import { actionLinksSchema } from '../actions/config.ts';
 import { retentionSchema } from '../retention/config.ts';
+import { advisoriesSchema } from '../advisories/config.ts';
+import { businessHoursSchema, DEFAULT_BUSINESS_HOURS } from '../org/hours.ts';
 import { serverSchema } from './config.ts';
 import { checkReferences } from './references.ts';
 
@@ -71,6 +73,10 @@ export const configSchema = z
     auth: authSchema,
     actionLinks: actionLinksSchema,
     retention: retentionSchema,
+    businessHours: businessHoursSchema
+      .default(DEFAULT_BUSINESS_HOURS)
+      .describe("Teams' business hours unless a team sets its own (teams[].businessHours)."),
+    advisories: advisoriesSchema,
   })
   .superRefine(checkReferences);
 

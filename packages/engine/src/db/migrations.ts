@@ -497,6 +497,63 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0012_advisories': {
+      // Issue 23: the review state of each T3 incident (advisories/), the daily digest sent once per
+      // team and local day (its primary key is the "once"), and the holiday calendars read from iCal
+      // URLs (holidays/).
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('advisories')
+          .addColumn('incident_id', ms, (c) => c.primaryKey())
+          .addColumn('team_id', 'text', (c) => c.notNull())
+          .addColumn('service_id', 'text', (c) => c.notNull())
+          .addColumn('alert_name', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('opened_at', ms, (c) => c.notNull())
+          .addColumn('deadline_at', ms, (c) => c.notNull())
+          .addColumn('deadline_notified_at', ms)
+          .addColumn('decided_at', ms)
+          .addColumn('decided_by', 'text')
+          .addColumn('note', 'text')
+          .addColumn('reason', 'text')
+          .addColumn('promoted_to', 'text')
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('advisories_team_opened')
+          .on('advisories')
+          .columns(['team_id', 'opened_at'])
+          .execute();
+        await db.schema
+          .createIndex('advisories_state_deadline')
+          .on('advisories')
+          .columns(['state', 'deadline_at'])
+          .execute();
+        await db.schema
+          .createTable('advisory_digests')
+          .addColumn('team_id', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('due_at', ms, (c) => c.notNull())
+          .addColumn('sent_at', ms, (c) => c.notNull())
+          .addColumn('covered_from', ms, (c) => c.notNull())
+          .addColumn('covered_until', ms, (c) => c.notNull())
+          .addColumn('advisories', 'integer', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addPrimaryKeyConstraint('advisory_digests_pk', ['team_id', 'day'])
+          .execute();
+        await db.schema
+          .createTable('holiday_calendars')
+          .addColumn('team_id', 'text', (c) => c.primaryKey())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('dates', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('fetched_at', ms)
+          .addColumn('error', 'text')
+          .addColumn('error_at', ms)
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -3,6 +3,16 @@
  * back as numbers); JSON columns hold text so both dialects store the same bytes.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AdvisoriesTable, AdvisoryDigestsTable, HolidayCalendarsTable } from './advisory-tables.ts';
+
+export type {
+  AdvisoriesTable,
+  AdvisoryDigestsTable,
+  AdvisoryDigestRow,
+  AdvisoryRow,
+  HolidayCalendarRow,
+  HolidayCalendarsTable,
+} from './advisory-tables.ts';
 
 export type IncidentState = 'triggered' | 'acknowledged' | 'resolved';
 export type AlertStatus = 'firing' | 'resolved';
@@ -318,6 +328,9 @@ export interface TemporarySchedulesTable {
 }
 
 export interface Database {
+  advisories: AdvisoriesTable;
+  advisory_digests: AdvisoryDigestsTable;
+  holiday_calendars: HolidayCalendarsTable;
   deployments: DeploymentsTable;
   grafana_annotations: GrafanaAnnotationsTable;
   incidents: IncidentsTable;

@@ -131,6 +131,14 @@ export const ERROR_CODES = {
     hint: 'Another temporary schedule of this schedule overlaps the period. Remove it first, or pick another period.',
   },
   not_escalating: { status: 409, hint: 'The incident has no escalation step left to run now.' },
+  not_an_advisory: {
+    status: 404,
+    hint: 'The incident is not an advisory: only T3 incidents (opened since advisories were tracked) are reviewed. Open it in Klaxon instead.',
+  },
+  advisory_decided: {
+    status: 409,
+    hint: 'The advisory was already decided: a reviewed or dismissed one can only be promoted, a promoted one not changed. Reload the advisories.',
+  },
   link_invalid: {
     status: 404,
     hint: 'The action link is not valid: it was cut short, altered, or is too old to be known. Open the incident in Klaxon instead.',

@@ -10,6 +10,30 @@ import type { ChannelTarget } from './targets.ts';
 type Db = Kysely<Database> | Transaction<Database>;
 const CHUNK = 500;
 
+/**
+ * A low-urgency message about no incident, due now: a shift offer, an advisory digest, a review-deadline
+ * notice. `detail` is what delivery/compose.ts reads for its words (`{ subject, text, url }`).
+ */
+export function noticeRow(
+  n: { kind: string; userId: string; channel: string; address: string; detail: string },
+  now: number,
+): NewNotificationRow {
+  return {
+    incident_id: null,
+    kind: n.kind,
+    user_id: n.userId,
+    channel: n.channel,
+    address: n.address,
+    urgency: 'low',
+    step_index: null,
+    due_at: now,
+    status: 'queued',
+    detail: n.detail,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 /** Queues the announcements of newly opened incidents. */
 export async function queueAnnouncements(
   trx: Transaction<Database>,

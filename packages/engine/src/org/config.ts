@@ -7,7 +7,7 @@ import { tierSchema } from '../alerts/tier.ts';
 import { ROLES } from '../auth/config.ts';
 import { parsePasswordHash } from '../auth/password.ts';
 import { id, minutes, zone } from '../validation/zod.ts';
-import { workingHoursSchema } from './hours.ts';
+import { businessHoursSchema, workingHoursSchema } from './hours.ts';
 
 export const CHANNELS = ['voice', 'sms', 'email', 'push', 'slack'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -72,6 +72,26 @@ export const teamSchema = z.strictObject({
   name: z.string().min(1),
   members: z.array(id).default([]).describe('User ids.'),
   lead: id.optional().describe('User id of the team lead.'),
+  businessHours: businessHoursSchema
+    .optional()
+    .describe(
+      'When this team works (default: the top-level businessHours): the advisory digest and review deadline.',
+    ),
+  advisories: z
+    .strictObject({
+      slack: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Slack channel id the daily advisory digest is posted to.'),
+      email: z
+        .array(z.email())
+        .max(100)
+        .optional()
+        .describe("Addresses the digest is mailed to (default: the members' email addresses)."),
+    })
+    .optional()
+    .describe('Where this team reads its T3 advisories: the daily digest.'),
 });
 
 export const serviceSchema = z.strictObject({

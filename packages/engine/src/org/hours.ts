@@ -5,24 +5,61 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { hhmm, WEEKDAYS } from '../validation/zod.ts';
+import { hhmm, WEEKDAYS, zone } from '../validation/zod.ts';
 
-export const workingHoursSchema = z
-  .strictObject({
-    days: z
-      .array(z.enum(WEEKDAYS))
-      .min(1)
-      .default(['monday', 'tuesday', 'wednesday', 'thursday', 'friday'])
-      .describe('Working days.'),
-    start: hhmm.default('09:00').describe('Start of the working day, local time.'),
-    end: hhmm.default('18:00').describe('End of the working day, local time (exclusive).'),
-  })
-  .refine((w) => w.start < w.end, {
-    message: 'start must be before end (e.g. 09:00 to 18:00)',
-    path: ['end'],
-  });
+/** Days and hours of a working day, a person's and a team's alike: 09:00–18:00 Monday to Friday by default. */
+const dayFields = {
+  days: z
+    .array(z.enum(WEEKDAYS))
+    .min(1)
+    .default(['monday', 'tuesday', 'wednesday', 'thursday', 'friday'])
+    .describe('Working days.'),
+  start: hhmm.default('09:00').describe('Start of the working day, local time.'),
+  end: hhmm.default('18:00').describe('End of the working day, local time (exclusive).'),
+};
+const startBeforeEnd: [(w: { start: string; end: string }) => boolean, { message: string; path: string[] }] =
+  [(w) => w.start < w.end, { message: 'start must be before end (e.g. 09:00 to 18:00)', path: ['end'] }];
+
+export const workingHoursSchema = z.strictObject(dayFields).refine(...startBeforeEnd);
 
 export type WorkingHours = z.output<typeof workingHoursSchema>;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'use a date as "YYYY-MM-DD", e.g. "2026-12-25"');
+
+/**
+ * A team's business hours (issue 23): when advisories are reviewed, when the daily digest goes out (the
+ * start of each business day) and what counts as off hours in the analytics. `businessHours` at the top of
+ * the config is the default for teams that set none.
+ */
+export const businessHoursSchema = z
+  .strictObject({
+    timezone: zone.default('UTC').describe('IANA time zone the days and hours are in, e.g. Europe/Berlin.'),
+    ...dayFields,
+    holidays: z
+      .array(isoDate)
+      .max(1000)
+      .default([])
+      .describe('Local dates that are not business days, e.g. ["2026-12-25"].'),
+    holidaysUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(
+        'An iCal (.ics) calendar of holidays, read every holidaysRefreshMinutes; each all-day event is a holiday. Failures are logged and counted, and the last good copy stays in use.',
+      ),
+    holidaysRefreshMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(10080)
+      .default(360)
+      .describe('How often holidaysUrl is read again.'),
+  })
+  .refine(...startBeforeEnd);
+
+export type BusinessHoursConfig = z.output<typeof businessHoursSchema>;
+export const DEFAULT_BUSINESS_HOURS: BusinessHoursConfig = businessHoursSchema.parse({});
 
 export const DEFAULT_WORKING_HOURS: WorkingHours = workingHoursSchema.parse({});
 

@@ -5,7 +5,7 @@
  */
 import type { NewNotificationRow } from '../db/tables.ts';
 import { PUSH_DEVICES_ONLY, pushAddresses } from '../devices/store.ts';
-import { queueNotifications } from '../notifications/store.ts';
+import { noticeRow, queueNotifications } from '../notifications/store.ts';
 import type { Channel } from '../org/config.ts';
 import type { RequestNotifyConfig, ShiftNotifier } from '../schedules/requests-notify.ts';
 
@@ -28,20 +28,7 @@ export function shiftNotifier(config: RequestNotifyConfig): ShiftNotifier {
       for (const address of devices.get(userId) ?? [])
         targets.set(`push ${address}`, { channel: 'push', address });
       for (const { channel, address } of targets.values()) {
-        rows.push({
-          incident_id: null,
-          kind: 'shift',
-          user_id: userId,
-          channel,
-          address,
-          urgency: 'low',
-          step_index: null,
-          due_at: now,
-          status: 'queued',
-          detail,
-          created_at: now,
-          updated_at: now,
-        });
+        rows.push(noticeRow({ kind: 'shift', userId, channel, address, detail }, now));
       }
     }
     await queueNotifications(trx, rows);

@@ -1,6 +1,7 @@
 /**
  * On-call health over the last 7, 30 or 90 days: headline numbers, then MTTA and MTTR by tier and by
- * service, pages per week by tier, noise by service, off-hours pages per person and T1 acks within 5 min.
+ * service, pages per week by tier, noise by service, off-hours pages per person and T1 acks within 5 min,
+ * and the T3 advisories' review measures.
  * Loaded lazily: it is the only page that needs recharts.
  */
 import type { ReactNode } from 'react';
@@ -16,6 +17,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { AdvisorySection } from '../advisories/measures.tsx';
 import { api, TIERS } from '../api.ts';
 import type { Analytics, Figures } from '../api.ts';
 import { useUsers } from '../oncall/people.ts';
@@ -103,6 +105,7 @@ export default function AnalyticsPage() {
             </ChartCard>
             <T1Ack a={a} />
           </div>
+          <AdvisorySection measures={a.advisories} />
         </>
       ) : null}
     </section>

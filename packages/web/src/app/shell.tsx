@@ -1,10 +1,12 @@
 /** The frame around every signed-in page: brand, navigation, who is signed in, sign-out. */
 import { NavLink, Outlet, useNavigate } from 'react-router';
+import { UnreviewedBadge } from '../advisories/count.tsx';
 import { useMe, useSession } from './session.tsx';
 import { StreamProvider } from './stream.tsx';
 
 const NAV = [
   { to: '/', label: 'Incidents', id: 'incidents', end: true },
+  { to: '/advisories', label: 'Advisories', id: 'advisories', end: false },
   { to: '/oncall', label: 'On call', id: 'oncall', end: false },
   { to: '/schedules', label: 'Schedules', id: 'schedules', end: false },
   { to: '/policies', label: 'Policies', id: 'policies', end: false },
@@ -46,6 +48,7 @@ export function Shell() {
           {NAV.map((n) => (
             <NavLink key={n.id} to={n.to} end={n.end} data-testid={`nav-${n.id}`}>
               {n.label}
+              {n.id === 'advisories' ? <UnreviewedBadge /> : null}
             </NavLink>
           ))}
         </nav>
