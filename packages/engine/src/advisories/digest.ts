@@ -10,7 +10,6 @@
  */
 import { DateTime } from 'luxon';
 import type { Kysely, Transaction } from 'kysely';
-import type { Clock } from '../clock/clock.ts';
 import type { Database, NewNotificationRow, NotificationRow } from '../db/tables.ts';
 import type { EngineModule } from '../engine/loop.ts';
 import { teamCalendars, type CalendarsConfig } from '../holidays/calendars.ts';
@@ -58,8 +57,6 @@ export interface DigestConfig extends CalendarsConfig {
 
 export interface DigestModuleDeps {
   config: DigestConfig;
-  /** When the loop asks how long it may sleep (ticks get their `now`). */
-  clock: Clock;
   /** Hands the digest's notifications (written claimed) to delivery after the commit. */
   dispatch?: (rows: NotificationRow[]) => void;
 }
@@ -267,6 +264,22 @@ function digestRows(
 
 export function digestModule(deps: DigestModuleDeps): EngineModule {
   const { config } = deps;
+  const teams = config.teams.filter(wantsDigest);
+  /**
+   * The next start of a business day whose digest is not sent, as of the last pass: the loop asks after
+   * every cycle, so it is worked out once a pass, not read again each time (null until the first pass,
+   * which runs at start).
+   */
+  let next: number | null = null;
+  const earliest = (calendars: Map<string, BusinessCalendar>, sent: Map<string, string>, t: number) => {
+    let at: number | null = null;
+    for (const team of teams) {
+      const cal = calendars.get(team.id);
+      const due = cal ? dueAt(cal, t, sent.get(team.id)) : null;
+      if (due !== null && (at === null || due < at)) at = due;
+    }
+    return at;
+  };
   return {
     name: 'advisory-digest',
     // It reads the calendars each pass: not on every cycle an ingest burst pokes, a few seconds late at most.
@@ -275,13 +288,16 @@ export function digestModule(deps: DigestModuleDeps): EngineModule {
       const t = now.getTime();
       const calendars = await teamCalendars(trx, config);
       const sent = await lastDays(trx);
-      const due = config.teams.filter(wantsDigest).flatMap((team) => {
+      const due = teams.flatMap((team) => {
         const cal = calendars.get(team.id);
         const day = cal ? businessDayOf(cal, t) : null;
         if (!cal || !day || t < day.start || t >= day.end) return [];
         const key = localDay(cal, t);
         return sent.get(team.id) === key ? [] : [{ team, cal, day, key }];
       });
+      // Each due team's digest is sent by this pass (or was, by another replica): the next is a day on.
+      for (const d of due) sent.set(d.team.id, d.key);
+      next = earliest(calendars, sent, t);
       if (due.length === 0) return;
       // The advisories of incidents opened up to now, so the digest misses none the sync has not reached.
       await syncAdvisories(trx, t, calendars, config);
@@ -328,18 +344,7 @@ export function digestModule(deps: DigestModuleDeps): EngineModule {
       }
       if (claimed.length > 0 && deps.dispatch) afterCommit(() => deps.dispatch!(claimed));
     },
-    async nextDueAt(db) {
-      const calendars = await teamCalendars(db, config);
-      const sent = await lastDays(db);
-      let earliest: number | null = null;
-      for (const team of config.teams.filter(wantsDigest)) {
-        const cal = calendars.get(team.id);
-        if (!cal) continue;
-        const at = dueAt(cal, deps.clock.now().getTime(), sent.get(team.id));
-        if (at !== null && (earliest === null || at < earliest)) earliest = at;
-      }
-      return earliest;
-    },
+    nextDueAt: () => Promise.resolve(next),
   };
 }
 

@@ -106,8 +106,7 @@ export function standardModules(
   modules.push(advisoriesModule(config));
   // The daily digest and the review deadline: low-urgency messages, handed to delivery after the commit.
   const dispatchNotices = delivery ? (rows: NotificationRow[]) => delivery.dispatch(rows) : undefined;
-  if (config.advisories.digest)
-    modules.push(digestModule({ config, clock: opts.clock, dispatch: dispatchNotices }));
+  if (config.advisories.digest) modules.push(digestModule({ config, dispatch: dispatchNotices }));
   if (config.advisories.deadline)
     modules.push(deadlineModule({ config, dispatch: dispatchNotices, logger: opts.logger }));
   // Last, and only over its own rows: a slow Grafana never holds up paging.
