@@ -526,9 +526,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .columns(['team_id', 'opened_at'])
           .execute();
         await db.schema
+          // The deadline module's scan, every cycle: unreviewed, not yet notified, by deadline (rows
+          // already notified and still unreviewed accumulate; they stay out of its range).
           .createIndex('advisories_state_deadline')
           .on('advisories')
-          .columns(['state', 'deadline_at'])
+          .columns(['state', 'deadline_notified_at', 'deadline_at'])
           .execute();
         await db.schema
           .createTable('advisory_digests')
