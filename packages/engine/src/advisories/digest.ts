@@ -27,6 +27,7 @@ import {
   type DigestContent,
   type DigestNoise,
 } from './digest-compose.ts';
+import { noiseCounts } from './store.ts';
 import { syncAdvisories } from './sync.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -177,28 +178,19 @@ export async function readDigest(
     .orderBy('incident_id')
     .limit(MAX_OLDEST)
     .execute();
-  const noisy = await db
-    .selectFrom('advisories')
-    .where('team_id', '=', team.id)
-    .where('state', '=', 'dismissed')
-    .where('decided_at', '>=', until - config.advisories.noiseWindowDays * DAY_MS)
-    .groupBy(['service_id', 'alert_name'])
-    .select((eb) => [
-      'service_id',
-      'alert_name',
-      eb.fn.countAll().as('n'),
-      eb.fn.max('incident_id').as('latest'),
-    ])
-    .orderBy((eb) => eb.fn.countAll(), 'desc')
-    .orderBy('alert_name')
-    .limit(MAX_NOISE)
-    .execute();
+  const noisy = await noiseCounts(db, {
+    from: until - config.advisories.noiseWindowDays * DAY_MS,
+    to: until + 1,
+    teams: [team.id],
+    services: null,
+    limit: MAX_NOISE,
+  });
   const noise: DigestNoise[] = [];
   for (const n of noisy) {
     const alert = await db
       .selectFrom('alerts')
       .select(['labels', 'annotations', 'generator_url'])
-      .where('incident_id', '=', num(n.latest))
+      .where('incident_id', '=', n.latest)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -208,9 +200,9 @@ export async function readDigest(
       alert?.generator_url ?? null,
     );
     noise.push({
-      serviceName: nameOf(n.service_id),
-      alert: n.alert_name,
-      count: num(n.n),
+      serviceName: nameOf(n.service),
+      alert: n.alert,
+      count: n.count,
       threshold: t.threshold,
       thresholdFrom: t.from,
     });

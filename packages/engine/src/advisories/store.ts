@@ -89,3 +89,50 @@ export async function getAdvisory(db: Db, incidentId: number): Promise<AdvisoryD
   const row = await viewOf(db).where('a.incident_id', '=', incidentId).executeTakeFirst();
   return row ? toAdvisoryDto(row) : undefined;
 }
+
+/** One alert's dismissals as noise: the rules to tune. */
+export interface NoiseCount {
+  alert: string;
+  service: string;
+  count: number;
+  /** The incident of its latest dismissal (its alert carries the rule's threshold). */
+  latest: number;
+}
+
+/**
+ * Advisories dismissed as noise in [from, to), per alert and service, most first: the digest's
+ * candidates to tune (one team) and the analytics' figure (the caller's services, or all for null).
+ */
+export async function noiseCounts(
+  db: Db,
+  o: {
+    from: number;
+    to: number;
+    teams?: readonly string[];
+    services: readonly string[] | null;
+    limit: number;
+  },
+): Promise<NoiseCount[]> {
+  const scope = o.services === null ? null : o.services.length > 0 ? [...o.services] : [''];
+  const count = sql<number>`count(*)`;
+  const rows = await db
+    .selectFrom('advisories')
+    .select(['alert_name', 'service_id', count.as('n'), sql<number>`max(incident_id)`.as('latest')])
+    .where('state', '=', 'dismissed')
+    .where('decided_at', '>=', o.from)
+    .where('decided_at', '<', o.to)
+    .$if(o.teams !== undefined, (q) => q.where('team_id', 'in', o.teams!.length > 0 ? [...o.teams!] : ['']))
+    .$if(scope !== null, (q) => q.where('service_id', 'in', scope!))
+    .groupBy(['alert_name', 'service_id'])
+    .orderBy(count, 'desc')
+    .orderBy('alert_name')
+    .orderBy('service_id')
+    .limit(o.limit)
+    .execute();
+  return rows.map((r) => ({
+    alert: r.alert_name,
+    service: r.service_id,
+    count: Number(r.n),
+    latest: Number(r.latest),
+  }));
+}

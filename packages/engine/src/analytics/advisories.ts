@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { noiseCounts } from '../advisories/store.ts';
 
 /** The most-dismissed alerts listed. */
 export const NOISE_TOP = 20;
@@ -42,25 +43,12 @@ export async function advisoryFigures(
     .where('opened_at', '<', to)
     .$if(scope !== null, (q) => q.where('service_id', 'in', scope!))
     .executeTakeFirstOrThrow();
-  const count = sql<number>`count(*)`;
-  const noise = await db
-    .selectFrom('advisories')
-    .select(['alert_name', 'service_id', count.as('n')])
-    .where('state', '=', 'dismissed')
-    .where('decided_at', '>=', from)
-    .where('decided_at', '<', to)
-    .$if(scope !== null, (q) => q.where('service_id', 'in', scope!))
-    .groupBy(['alert_name', 'service_id'])
-    .orderBy(count, 'desc')
-    .orderBy('alert_name')
-    .orderBy('service_id')
-    .limit(NOISE_TOP)
-    .execute();
+  const noise = await noiseCounts(db, { from, to, services, limit: NOISE_TOP });
   const n = Number(opened.n);
   return {
     opened: n,
     unreviewed: Number(opened.unreviewed ?? 0),
     reviewedWithinOneBusinessDay: n > 0 ? Math.round((Number(opened.in_time ?? 0) / n) * 1000) / 1000 : null,
-    dismissedAsNoise: noise.map((r) => ({ alert: r.alert_name, service: r.service_id, count: Number(r.n) })),
+    dismissedAsNoise: noise.map(({ alert, service, count }) => ({ alert, service, count })),
   };
 }
