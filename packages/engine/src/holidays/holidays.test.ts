@@ -94,6 +94,20 @@ describe('icalHolidays', () => {
     ]);
   });
 
+  it('refuses a calendar whose recurrences would take too long to expand', () => {
+    // Thousands of all-day events repeating every day: each date is the same few, but the expansion is not.
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      [
+        'BEGIN:VEVENT',
+        `UID:${i}@test`,
+        'DTSTART;VALUE=DATE:20260101',
+        'RRULE:FREQ=DAILY;COUNT=1000',
+        'END:VEVENT',
+      ].join('\r\n'),
+    );
+    expect(() => icalHolidays(ics(...events), 2026, 2026)).toThrow(/recurrences to expand/);
+  });
+
   it('refuses what is not a calendar', () => {
     expect(() => icalHolidays('<html>Not found</html>', 2026, 2026)).toThrow(IcalError);
     expect(() => icalHolidays('{"holidays":[]}', 2026, 2026)).toThrow(/BEGIN:VCALENDAR/);

@@ -13,6 +13,8 @@ export const MAX_DATES = 5000;
 const MAX_SPAN_DAYS = 366;
 /** Occurrences of one recurring event looked at, at most (a daily rule over three years fits). */
 const MAX_OCCURRENCES = 2000;
+/** Occurrences of all events looked at, at most: a hostile calendar cannot hold the event loop. */
+export const MAX_STEPS = 20_000;
 
 export class IcalError extends Error {}
 
@@ -67,6 +69,7 @@ function addDays(start: Time, span: number, fromYear: number, toYear: number, da
 export function icalHolidays(text: string, fromYear: number, toYear: number): string[] {
   const calendar = parse(text);
   const dates = new Set<string>();
+  let steps = 0;
   for (const component of calendar.getAllSubcomponents('vevent')) {
     let event: InstanceType<typeof ICAL.Event>;
     let start: Time | null;
@@ -99,6 +102,8 @@ export function icalHolidays(text: string, fromYear: number, toYear: number): st
         : null;
     const it = event.iterator();
     for (let k = 0; k < MAX_OCCURRENCES; k++) {
+      if (++steps > MAX_STEPS)
+        throw new IcalError(`more than ${MAX_STEPS} recurrences to expand: not a holiday calendar`);
       const next = it.next();
       if (!next || next.year > toYear) break;
       if (sameDate && !sameDate(next)) continue;
