@@ -4,6 +4,11 @@
  * on PostgreSQL). A request is answered only after the commit that holds its alerts. Across a config
  * reload each request is applied with the config it was submitted under (`withConfig`), and a batch never
  * mixes two configs.
+ *
+ * On PostgreSQL several ingest transactions run at once (`concurrency`): each statement is a network round
+ * trip, so one transaction at a time leaves the database and the event loop waiting on each other. Alerts
+ * of one group or one dedup key still apply in the order they were submitted: a submission that shares a
+ * key with a transaction in flight, or with an earlier submission still waiting, waits for it.
  */
 import type { Transaction } from 'kysely';
 import { storableAlert, type IngestItem } from '../alerts/alert.ts';
@@ -13,6 +18,7 @@ import type { Database } from '../db/tables.ts';
 import { heartbeatIntegrations, type HeartbeatApplyConfig } from '../heartbeat/config.ts';
 import { applyWithHeartbeats, type HeartbeatMatch } from '../heartbeat/store.ts';
 import { applyBatch, type ApplyResult } from '../incidents/apply.ts';
+import { alertKeyOf, groupRefOf, legacyAlertKeyOf, legacyGroupRefOf } from '../incidents/keys.ts';
 import { applyOptions } from '../incidents/options.ts';
 
 /** What a batch is applied with; one object per config, so a batch never mixes two configs. */
@@ -32,6 +38,8 @@ function settingsFor(reopenWindowMs: number, config: HeartbeatApplyConfig | unde
 interface Pending {
   items: IngestItem[];
   settings: Settings;
+  /** The group and alert keys it touches; empty when one transaction runs at a time. */
+  keys: readonly string[];
   resolve: (results: ApplyResult[]) => void;
   reject: (err: unknown) => void;
 }
@@ -45,6 +53,8 @@ export interface IngestQueueOptions {
    * synchronous), so its default is smaller: in an alert storm the API and /readyz wait for at most one.
    */
   maxBatch?: number;
+  /** Ingest transactions in flight at once: 1 on SQLite (one connection), 4 on PostgreSQL by default. */
+  concurrency?: number;
 }
 
 export type CommitListener = (items: readonly IngestItem[], results: readonly ApplyResult[]) => void;
@@ -61,22 +71,41 @@ export type ApplyHook = (
 
 const TRANSIENT_PG_CODES = new Set(['40001', '40P01', '23505']);
 
+/** How many waiting submissions one batch looks through for ones free of the keys in flight. */
+const SCAN_LIMIT = 256;
+
+/** The keys `applyBatch` locks for `items`: what orders two submissions. */
+function keysOf(items: readonly IngestItem[]): string[] {
+  const keys = new Set<string>();
+  for (const i of items) {
+    keys.add(`g:${groupRefOf(i)}`).add(`g:${legacyGroupRefOf(i)}`);
+    keys.add(`a:${alertKeyOf(i)}`).add(`a:${legacyAlertKeyOf(i)}`);
+  }
+  return [...keys];
+}
+
 export class IngestQueue {
   readonly #store: KlaxonDatabase;
   readonly #clock: Clock;
   readonly #maxBatch: number;
+  readonly #concurrency: number;
   readonly #listeners: CommitListener[] = [];
   readonly #hooks: ApplyHook[] = [];
   /** The queue that batches and commits: this one, or the one `withConfig` was called on. */
   #root: IngestQueue = this;
   #settings: Settings;
   #pending: Pending[] = [];
-  #running: Promise<void> | null = null;
+  /** Transactions in flight, and how many of them hold each key. */
+  #inFlight = 0;
+  readonly #held = new Map<string, number>();
+  #scheduled = false;
+  #idle: (() => void)[] = [];
 
   constructor(store: KlaxonDatabase, clock: Clock, opts: IngestQueueOptions) {
     this.#store = store;
     this.#clock = clock;
     this.#maxBatch = opts.maxBatch ?? (store.dialect === 'sqlite' ? 200 : 1000);
+    this.#concurrency = store.dialect === 'sqlite' ? 1 : Math.max(1, opts.concurrency ?? 4);
     this.#settings = settingsFor(opts.reopenWindowMs, opts.config);
   }
 
@@ -98,6 +127,7 @@ export class IngestQueue {
       reopenWindowMs: config.incidents.reopenWindowMinutes * 60_000,
       config,
       maxBatch: this.#maxBatch,
+      concurrency: this.#concurrency,
     });
     view.#root = this.#root;
     return view;
@@ -108,9 +138,10 @@ export class IngestQueue {
     if (raw.length === 0) return Promise.resolve([]);
     const items = raw.map((item) => ({ ...item, alert: storableAlert(item.alert) }));
     const root = this.#root;
+    const keys = root.#concurrency > 1 ? keysOf(items) : [];
     return new Promise((resolve, reject) => {
-      root.#pending.push({ items, settings: this.#settings, resolve, reject });
-      root.#running ??= root.#run();
+      root.#pending.push({ items, settings: this.#settings, keys, resolve, reject });
+      root.#schedule();
     });
   }
 
@@ -127,41 +158,93 @@ export class IngestQueue {
   /** Resolves once everything submitted so far is committed or failed. */
   async drain(): Promise<void> {
     const root = this.#root;
-    while (root.#running) await root.#running;
+    if (root.#pending.length === 0 && root.#inFlight === 0) return;
+    await new Promise<void>((r) => root.#idle.push(r));
   }
 
-  async #run(): Promise<void> {
-    // Let the requests that are already parsed join this batch.
-    await new Promise<void>((r) => setImmediate(r));
-    try {
-      for (let first = true; this.#pending.length > 0; first = false) {
-        // Between transactions, let the event loop serve what waits (the API, /readyz, new requests,
-        // which then join the next batch): on SQLite nothing else runs while a transaction does.
-        if (!first) await new Promise<void>((r) => setImmediate(r));
+  /**
+   * Starts batches on the next turn of the event loop, so the requests that are already parsed join them,
+   * and between transactions what waits (the API, /readyz, new requests) is served: on SQLite nothing else
+   * runs while a transaction does.
+   */
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= this.#concurrency || this.#pending.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      while (this.#inFlight < this.#concurrency) {
         const batch = this.#take();
-        try {
-          await this.#commit(batch);
-        } catch (err) {
-          // One bad submission must not fail its neighbours: retry each alone.
-          if (batch.length === 1) batch[0]!.reject(err);
-          else for (const p of batch) await this.#commit([p]).catch((e: unknown) => p.reject(e));
-        }
+        if (batch.length === 0) break;
+        this.#start(batch);
       }
-    } finally {
-      this.#running = null;
+      this.#settle();
+    });
+  }
+
+  #start(batch: Pending[]): void {
+    this.#inFlight++;
+    for (const p of batch) for (const k of p.keys) this.#held.set(k, (this.#held.get(k) ?? 0) + 1);
+    void this.#process(batch).finally(() => {
+      this.#inFlight--;
+      for (const p of batch)
+        for (const k of p.keys) {
+          const n = this.#held.get(k)! - 1;
+          if (n === 0) this.#held.delete(k);
+          else this.#held.set(k, n);
+        }
+      this.#schedule();
+      this.#settle();
+    });
+  }
+
+  #settle(): void {
+    if (this.#pending.length > 0 || this.#inFlight > 0) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const r of idle) r();
+  }
+
+  async #process(batch: Pending[]): Promise<void> {
+    try {
+      await this.#commit(batch);
+    } catch (err) {
+      // One bad submission must not fail its neighbours: retry each alone.
+      if (batch.length === 1) batch[0]!.reject(err);
+      else for (const p of batch) await this.#commit([p]).catch((e: unknown) => p.reject(e));
     }
   }
 
+  /**
+   * The next batch: waiting submissions in order, up to `maxBatch` alerts of one config. With keys, one
+   * that shares a key with a transaction in flight, or with a submission passed over before it, stays to
+   * keep its key's order; without keys (one transaction at a time) the batch ends at the first that does
+   * not fit.
+   */
   #take(): Pending[] {
     const batch: Pending[] = [];
+    const passed = new Set<string>();
+    const rest: Pending[] = [];
     let count = 0;
-    while (this.#pending.length > 0) {
-      const next = this.#pending[0]!;
-      if (batch.length > 0 && count + next.items.length > this.#maxBatch) break;
-      if (batch.length > 0 && next.settings !== batch[0]!.settings) break;
-      batch.push(this.#pending.shift()!);
-      count += next.items.length;
+    let i = 0;
+    for (; i < this.#pending.length && i < SCAN_LIMIT; i++) {
+      const next = this.#pending[i]!;
+      const fits =
+        batch.length === 0 ||
+        (count + next.items.length <= this.#maxBatch && next.settings === batch[0]!.settings);
+      if (!fits && next.keys.length === 0) break;
+      if (fits && !next.keys.some((k) => this.#held.has(k) || passed.has(k))) {
+        batch.push(next);
+        count += next.items.length;
+        if (count >= this.#maxBatch) {
+          i++;
+          break;
+        }
+      } else {
+        rest.push(next);
+        for (const k of next.keys) passed.add(k);
+      }
     }
+    this.#pending = rest.length === 0 && i === 0 ? this.#pending : [...rest, ...this.#pending.slice(i)];
     return batch;
   }
 
