@@ -88,4 +88,22 @@ describe('storableAlert', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(stored.details.values).toEqual(nested(30));
   });
+
+  it('replaces NUL and lone surrogates in values and keys at any depth, leaving the input and the rest as they were', () => {
+    const details = JSON.parse(
+      '{"__proto__": {"p": 1}, "ok": "fine", "list": ["a", "b\\u0000c", ["\\ud800"]], "k\\udc00": {"x": "\\ud83d\\ude00"}}',
+    ) as Record<string, unknown>;
+    const before = JSON.stringify(details);
+    const stored = storableAlert({ ...alert(details), summary: 'nul\u0000' });
+    expect(stored.summary).toBe('nul\uFFFD');
+    expect(stored.details).toEqual({
+      ['__proto__']: { p: 1 },
+      ok: 'fine',
+      list: ['a', 'b\uFFFDc', ['\uFFFD']],
+      'k\uFFFD': { x: '\ud83d\ude00' },
+    });
+    expect(Object.hasOwn(stored.details, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(stored.details)).toBe(Object.prototype);
+    expect(JSON.stringify(details)).toBe(before);
+  });
 });
