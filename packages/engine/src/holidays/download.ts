@@ -1,7 +1,7 @@
 /**
  * Reading a holidays calendar over HTTP: a GET with a timeout and a size limit, through an injectable
  * fetch. Errors say what went wrong without the URL (it may hold a secret), and `safeUrl` is the URL as
- * logs may show it: no user info, no query, no fragment.
+ * logs may show it: scheme and host only.
  */
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -17,11 +17,15 @@ export const DEFAULT_LIMITS: DownloadLimits = { timeoutMs: 10_000, maxBytes: 102
 
 export class DownloadError extends Error {}
 
-/** The URL without user info, query or fragment, for logs. */
+/**
+ * The URL as logs may show it: scheme and host only. Private calendar links carry their secret in the
+ * user info, the query or the path (Google's `/calendar/ical/<id>/private-<token>/basic.ics`), so the
+ * path goes too; the `calendar` field of the log line says which calendar it was.
+ */
 export function safeUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '/' : '/…'}`;
   } catch {
     return '(an invalid URL)';
   }

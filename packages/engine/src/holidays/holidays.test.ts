@@ -119,10 +119,15 @@ describe('icalHolidays', () => {
     expect(icalHolidays(ics(), 2026, 2026)).toEqual([]);
   });
 
-  it('logs a URL without user info or query', () => {
+  it('logs a URL without user info, path or query, any of which may hold the secret', () => {
     expect(safeUrl('https://bob:hunter2@cal.example.com/private-abc/basic.ics?key=s3cret#x')).toBe(
-      'https://cal.example.com/private-abc/basic.ics',
+      'https://cal.example.com/…',
     );
+    expect(
+      safeUrl('https://calendar.google.com/calendar/ical/a%40b.com/private-0123456789abcdef/basic.ics'),
+    ).toBe('https://calendar.google.com/…');
+    expect(safeUrl('http://cal.example.com:8080/')).toBe('http://cal.example.com:8080/');
+    expect(safeUrl('not a url')).toBe('(an invalid URL)');
   });
 });
 
@@ -294,7 +299,8 @@ businessHours: { timezone: America/New_York, holidaysUrl: '${server.url}/us.ics?
         expect(await t.failures(DEFAULT_CALENDAR), name).toBe(n);
         expect(await t.failures('data'), name).toBe(0);
         expect(t.warnings, name).toHaveLength(n);
-        expect(t.warnings.at(-1)!.obj).toMatchObject({ calendar: '*', url: `${t.server.url}/us.ics` });
+        expect(t.warnings.at(-1)!.obj).toMatchObject({ calendar: '*', url: `${t.server.url}/…` });
+        expect(JSON.stringify(t.warnings), name).not.toContain('us.ics');
         expect(JSON.stringify(t.warnings), name).not.toContain('s3cret');
         // The last good dates stay in use.
         expect((await teamCalendars(store!.db, t.config)).get('platform')!.holidays.has('2026-11-26')).toBe(
