@@ -112,11 +112,14 @@ export async function syncAdvisories(
     }
   }
 
-  // 2. Rows whose incident its alerts raised above T3: klaxon promoted them.
+  // 2. Rows whose incident its alerts raised above T3: klaxon promoted them. Raising a tier stamps the
+  // incident's updated_at, so only incidents updated within the look-back are read (index
+  // incidents_updated): the pass does not grow with the advisories of past years.
   const risen = await trx
-    .selectFrom('advisories as a')
-    .innerJoin('incidents as i', 'i.id', 'a.incident_id')
+    .selectFrom('incidents as i')
+    .innerJoin('advisories as a', 'a.incident_id', 'i.id')
     .select(['a.incident_id', 'a.state', 'i.tier'])
+    .where('i.updated_at', '>=', now - SYNC_LOOKBACK_MS)
     .where('a.state', '<>', 'promoted')
     .where('i.tier', 'in', ['T1', 'T2'])
     .orderBy('a.incident_id')
