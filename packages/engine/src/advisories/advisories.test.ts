@@ -175,6 +175,67 @@ describe.each(DIALECTS)('advisories on %s', (dialect) => {
   );
 });
 
+/** YAML with the cost service announcing in Slack and forwarding to PagerDuty (which T3 does not reach). */
+const NOTIFY_YAML = YAML.replace(
+  '  - { id: cost, name: Cost, team: platform, defaultTier: T3 }',
+  "  - { id: cost, name: Cost, team: platform, defaultTier: T3, notify: { slack: C0COST, pagerduty: 'PDROUTINGKEY01234567890123456789' } }",
+);
+
+describe.each(DIALECTS)('a T3 whose tier rises, on %s', (dialect) => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  /** What reached Slack and PagerDuty (a first announcement is a message of kind `page`). */
+  const announcements = () =>
+    h.sent
+      .filter((m) => m.channel === 'slack' || m.channel === 'pagerduty')
+      .map((m) => ({ kind: m.kind, channel: m.channel, tier: m.incident?.tier, state: m.incident?.state }));
+
+  for (const how of ['promoted by a person', 'raised by its alerts'] as const)
+    it.skipIf(skipPostgres(dialect))(
+      `${how}: its Slack message follows the new tier and PagerDuty gets it once it pages`,
+      async () => {
+        h = await startHarness(dialect, NOTIFY_YAML);
+        const { review, tick } = api(h);
+        const id = await h.fire({ alertname: 'CostSpike', service: 'cost' }, 'Spend up', 'c1');
+        await h.cycle();
+        expect(announcements()).toEqual([{ kind: 'page', channel: 'slack', tier: 'T3', state: 'triggered' }]);
+        await tick();
+        if (how === 'promoted by a person') {
+          const res = await review({ incidentIds: [id], action: 'promote', tier: 'T2' });
+          expect(res.json().results[0], res.body).toMatchObject({ ok: true });
+        } else {
+          await h.fire({ alertname: 'CostSpike', service: 'cost', tier: 'T2' }, 'Spend up more', 'c1');
+        }
+        h.clock.advance(1_000); // the delivery module's next turn
+        await h.cycle();
+        // Each channel has its own delivery lane: the order between them is not defined.
+        expect(
+          announcements()
+            .slice(1)
+            .map((m) => `${m.kind} ${m.channel} ${m.tier} ${m.state}`)
+            .sort(),
+        ).toEqual(['page pagerduty T2 triggered', 'update slack T2 triggered']);
+        // Resolving then follows both.
+        await h.app.inject({
+          method: 'POST',
+          url: `/api/v1/incidents/${id}/resolve`,
+          headers: auth(TOKENS.responder),
+        });
+        h.clock.advance(1_000);
+        await h.cycle();
+        expect(
+          announcements()
+            .slice(3)
+            .map((a) => `${a.kind} ${a.channel} ${a.state}`)
+            .sort(),
+        ).toEqual(['update pagerduty resolved', 'update slack resolved']);
+      },
+    );
+});
+
 describe('advisory review (sqlite)', () => {
   let h: Harness;
   afterEach(async () => {

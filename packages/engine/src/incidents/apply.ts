@@ -10,7 +10,7 @@ import { queueIncidentAnnotations, type IncidentChange } from '../annotations/ou
 import type { Locker } from '../db/locker.ts';
 import type { AlertRow, Database } from '../db/tables.ts';
 import { startEscalations, stopPaging } from '../escalation/store.ts';
-import { queueAnnouncements } from '../notifications/store.ts';
+import { announceTierChanges, queueAnnouncements } from '../notifications/store.ts';
 import { appendTimeline } from '../timeline/timeline.ts';
 import { alertKeyOf, groupRefOf, LEGACY_PREFIX, legacyAlertKeyOf, legacyGroupRefOf } from './keys.ts';
 import {
@@ -120,7 +120,7 @@ async function loadState(
   return state;
 }
 
-/** Writes the batch; returns the incidents whose escalation started or that were announced. */
+/** Writes the batch; returns the incidents whose escalation started or that were announced (again). */
 async function writeState(
   trx: Transaction<Database>,
   state: BatchState,
@@ -178,6 +178,7 @@ async function writeState(
     state.events.map(({ incident, ...e }) => ({ ...e, incident_id: incident.row.id })),
   );
   await queueAnnouncements(trx, paging.announcements, opts.now);
+  await announceTierChanges(trx, paging.tierChanges, opts.now);
   await startEscalations(trx, paging.starts, opts.now);
   await stopPaging(trx, paging.stops, opts.now);
   if (opts.annotations) {
@@ -191,7 +192,7 @@ async function writeState(
       }));
     await queueIncidentAnnotations(trx, opts.annotations, transitions, opts.now);
   }
-  return new Set([...paging.starts, ...paging.announcements].map((p) => p.incidentId));
+  return new Set([...paging.starts, ...paging.announcements, ...paging.tierChanges].map((p) => p.incidentId));
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {

@@ -13,6 +13,8 @@ export interface PagingPlan {
   starts: EscalationStart[];
   stops: EscalationStop[];
   announcements: { incidentId: number; targets: ChannelTarget[] }[];
+  /** Incidents opened before this batch whose tier it raised, with their targets at the new tier. */
+  tierChanges: { incidentId: number; targets: ChannelTarget[] }[];
 }
 
 /** Works out which escalations start and stop; adds a timeline event where maintenance holds a page back. */
@@ -21,11 +23,17 @@ export function planPaging(state: BatchState, opts: ApplyOptions): PagingPlan {
   const starts: EscalationStart[] = [];
   const stops: EscalationStop[] = [];
   const announcements: PagingPlan['announcements'] = [];
+  const tierChanges: PagingPlan['tierChanges'] = [];
+  const raised = new Set(
+    state.events.filter((e) => e.kind === 'incident.tier_changed').map((e) => e.incident),
+  );
   for (const inc of touched) {
     const tier = inc.row.tier as Tier;
     if (inc.isNew && opts.channels) {
       const targets = opts.channels(inc.row.service_id, tier);
       if (targets.length > 0) announcements.push({ incidentId: inc.row.id, targets });
+    } else if (raised.has(inc) && opts.channels) {
+      tierChanges.push({ incidentId: inc.row.id, targets: opts.channels(inc.row.service_id, tier) });
     }
     if (inc.paging === 'start' && inc.row.state === 'triggered') {
       const decision = opts.paging?.(tier) ?? null;
@@ -55,5 +63,5 @@ export function planPaging(state: BatchState, opts: ApplyOptions): PagingPlan {
       });
     }
   }
-  return { starts, stops, announcements };
+  return { starts, stops, announcements, tierChanges };
 }

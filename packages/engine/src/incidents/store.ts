@@ -12,6 +12,9 @@ import type { Locker } from '../db/locker.ts';
 import { annotationPolicy, queueIncidentAnnotations, type AnnotationPolicy } from '../annotations/outbox.ts';
 import { ApiError } from '../errors/errors.ts';
 import type { IncidentChangesConfig } from './config.ts';
+import type { ChannelTargetsConfig } from '../notifications/config.ts';
+import { announceTierChanges } from '../notifications/store.ts';
+import { channelTargets, type ChannelTarget } from '../notifications/targets.ts';
 import { appendTimelineEvent, timelineEvent } from '../timeline/timeline.ts';
 import {
   toAlertDto,
@@ -225,14 +228,17 @@ export async function escalateIncident(
 export interface PromoteOptions {
   paging: (tier: Tier) => PagingDecision | null;
   locker: Pick<Locker, 'lockKeys' | 'rowLocks'>;
+  /** Where the service announces an incident of a tier (see `announceTierChanges`). */
+  channels: (serviceId: string, tier: Tier) => ChannelTarget[];
 }
 
 /** The options the config implies. */
 export function promoteOptions(
-  config: IncidentChangesConfig,
+  config: IncidentChangesConfig & ChannelTargetsConfig,
   locker: PromoteOptions['locker'],
 ): PromoteOptions {
-  return { paging: (tier) => pagingFor(config, tier), locker };
+  const channels = (serviceId: string, tier: Tier) => channelTargets(config, serviceId, tier);
+  return { paging: (tier) => pagingFor(config, tier), locker, channels };
 }
 
 /** What a promotion did. */
@@ -317,6 +323,7 @@ export async function promoteIncident(
     .executeTakeFirstOrThrow();
   const decision = opts.paging(tier);
   if (decision) await startEscalations(trx, [{ incidentId: id, decision }], now);
+  await announceTierChanges(trx, [{ incidentId: id, targets: opts.channels(row.service_id, tier) }], now);
   await addEvent(
     trx,
     id,

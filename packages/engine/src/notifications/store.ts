@@ -99,17 +99,35 @@ export async function cancelPagesAndQueueUpdates(
     .where('kind', '=', 'page')
     .where('status', '=', 'queued')
     .execute();
-  const announced = await trx
-    .selectFrom('notifications')
-    .select(['id', 'incident_id', 'channel', 'address'])
-    .where('incident_id', 'in', ids)
-    .where('kind', '=', 'channel')
-    .where('channel', 'in', ['slack', 'pagerduty', 'webhook'])
-    .where('status', 'not in', ['canceled', 'failed'])
-    .execute();
-  await insertAll(
-    trx,
-    announced.map((a): NewNotificationRow => ({
+  const announced = await announcementsOf(trx, ids);
+  await insertAll(trx, updateRows(announced, now));
+}
+
+/** Announcements that can be followed (a Slack message edited, PagerDuty and webhooks told). */
+const FOLLOWED = new Set(['slack', 'pagerduty', 'webhook']);
+
+type Announcement = Pick<NotificationRow, 'id' | 'incident_id' | 'channel' | 'address'>;
+
+/** The incidents' announcements that were not canceled and did not fail. */
+async function announcementsOf(trx: Transaction<Database>, ids: readonly number[]): Promise<Announcement[]> {
+  const out: Announcement[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK)
+    out.push(
+      ...(await trx
+        .selectFrom('notifications')
+        .select(['id', 'incident_id', 'channel', 'address'])
+        .where('incident_id', 'in', ids.slice(i, i + CHUNK))
+        .where('kind', '=', 'channel')
+        .where('status', 'not in', ['canceled', 'failed'])
+        .execute()),
+    );
+  return out;
+}
+
+function updateRows(announced: readonly Announcement[], now: number): NewNotificationRow[] {
+  return announced
+    .filter((a) => FOLLOWED.has(a.channel))
+    .map((a) => ({
       incident_id: a.incident_id,
       kind: 'update',
       user_id: '',
@@ -122,7 +140,35 @@ export async function cancelPagesAndQueueUpdates(
       parent_id: a.id,
       created_at: now,
       updated_at: now,
+    }));
+}
+
+/**
+ * Incidents whose tier rose (their alerts raised it, or a person promoted an advisory): what was
+ * announced follows (the Slack message shows the new tier, PagerDuty gets the new severity, webhooks an
+ * event), and a target the new tier adds (PagerDuty, once the tier pages) gets its first announcement.
+ * `targets` are the service's channel targets at the new tier.
+ */
+export async function announceTierChanges(
+  trx: Transaction<Database>,
+  changes: readonly { incidentId: number; targets: readonly ChannelTarget[] }[],
+  now: number,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const announced = await announcementsOf(
+    trx,
+    changes.map((c) => c.incidentId),
+  );
+  await insertAll(trx, updateRows(announced, now));
+  const key = (id: number, channel: string, address: string) => `${id}\u0000${channel}\u0000${address}`;
+  const seen = new Set(announced.map((a) => key(a.incident_id!, a.channel, a.address)));
+  await queueAnnouncements(
+    trx,
+    changes.map((c) => ({
+      incidentId: c.incidentId,
+      targets: c.targets.filter((t) => !seen.has(key(c.incidentId, t.channel, t.address))),
     })),
+    now,
   );
 }
 
