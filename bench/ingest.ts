@@ -177,22 +177,39 @@ export async function benchIngest(log: (s: string) => void): Promise<IngestRow[]
 }
 
 /**
- * From `node --cpu-prof` on `klaxon serve` under this bench's single-event load (SQLite, 32 connections,
- * 4 s after warm-up), issue 22; share of the engine's CPU samples.
+ * From `node --cpu-prof` on `klaxon serve` under this bench's loads (32 connections, 8–15 s), issue 22; share of
+ * the engine's CPU samples. The experiments were 8 s runs of this bench's load generator, alternated.
  */
 const WHERE_THE_TIME_GOES = [
-  '**Where the time goes** (CPU profile of `klaxon serve` under the single-event load on SQLite, share of samples):',
-  'SQLite statements run by better-sqlite3 on the event loop, the commit fsync included, about 30%; building them',
-  "through Kysely and the incident logic in `incidents/apply.ts` about 11% more; Fastify's reply and socket writes",
-  '10%; request parsing, JSON and the zod schema 4%; the key hash 1%; garbage collection 4%; the rest idle (the',
-  "closed-loop client shares the two cores). Helmet's per-request option parsing cost 6% and is gone (its headers",
-  'are computed once). Moving the fsync off the event loop (commit with synchronous=NORMAL, then fdatasync the WAL',
-  'on the libuv pool before answering) was built and measured side by side in one session: 0.23× and 0.72× with it,',
-  '0.25× and 0.74× without, so it was not kept: the engine is bound by CPU per event, not by the disk. Next steps:',
-  'fewer statements per alert in `apply.ts`, and on PostgreSQL, where each statement is a network round trip,',
-  'batched statements; the ingest transaction is still one at a time. The HTTP floor row is Fastify answering the same',
-  'events without storing them (bench/http-floor.ts): about 2.6× Alertmanager on this machine, so the HTTP stack is not',
-  'what holds Klaxon back; the work per event is (each opens an incident and fires its first page in the transaction).',
+  '**Where the time goes.** This machine spends about half of its CPU in the kernel under these loads (`top`: 50% user,',
+  '50% system, no idle), so every system call counts: a socket write, a WAL page write, an fsync.',
+  '',
+  '- SQLite, single events (profile of 2026-12-03): the commit (WAL writes and fsync) 18%; the other statements 15%;',
+  "  Kysely building them 11%; Fastify and Node's HTTP 11%; routing, validation and the event's keys 8%; the incident",
+  '  logic in `incidents/apply.ts` 8%; the queue 4%; garbage collection 4%; idle 7%; start-up the rest.',
+  '- SQLite, batched: statements 24% (the alerts upsert, 140 rows a statement, is 10 µs a row), Fastify 14% (JSON',
+  '  parsing and the schema), Kysely 10%, commit 11%. Making an alert storable copied every string and object; it',
+  '  now copies nothing when nothing needs replacing (alert.ts, 8% of samples before).',
+  "- PostgreSQL, single events: the engine's `writev` to PostgreSQL is 20% of its samples, about 100 µs a statement,",
+  '  and an ingest transaction is 9 statements (begin, maintenance windows, locks, alerts, incidents, three inserts,',
+  '  commit). The engine process uses a whole core. Up to 4 ingest transactions now run at once (key-ordered), for',
+  '  databases across a network, where each round trip waits; here, with the engine bound by CPU, 1, 2 and 4 at once',
+  '  gave the same within the noise (1,428–1,564, 1,276–1,352 and 1,306–1,499 events/s; 404–502, 425–508 and',
+  '  455–487 webhooks/s, alternating runs).',
+  '',
+  '**Tried and measured, not kept.** SQLite on a worker thread, one message per statement (a Kysely driver): 2,240–',
+  '2,470 events/s and 808–852 webhooks/s against 3,018–3,541 and 960–1,157 on the event loop, because each hand-off',
+  'between the threads costs about 1 ms here and a transaction makes ten of them. Moving only the fsync off the event',
+  'loop (an earlier session) gave nothing measurable; skipping it altogether (synchronous=NORMAL, not durable) is at most',
+  '+17% for single events. A 64 MiB page cache (kept) took single events from 3,018–3,155 to 3,453–3,541/s and',
+  'webhooks from 1,122–1,184 to 1,225–1,393/s (alternating runs). Run to run, every row here moves by 10–20%.',
+  '',
+  '**Next step.** Under the single-event load on SQLite the engine uses one whole core (its event loop), the client',
+  'a quarter of one, and a third of the machine is idle (`/proc/stat`, 4 s). The whole ingest transaction (apply and',
+  'first pages) on a worker thread with its own connection, one hand-off per batch, would move the statements, Kysely',
+  'and the commit (about half the samples) onto that idle CPU. On PostgreSQL the engine needs less CPU per event:',
+  'fewer statements per transaction. The HTTP floor row is Fastify answering the same events without storing them',
+  '(bench/http-floor.ts).',
 ].join('\n');
 
 export function ingestMarkdown(rows: IngestRow[]): string {
