@@ -16,7 +16,7 @@ import {
 } from '@klaxon/testing';
 
 import type { Principal } from '../auth/principal.ts';
-import { promoteOptions } from '../incidents/store.ts';
+import { promoteOptions } from '../incidents/promote.ts';
 import { reviewAdvisories } from './review.ts';
 
 const GAMES_TOKEN = 'games-responder-token-00000004';

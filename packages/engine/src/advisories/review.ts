@@ -1,7 +1,7 @@
 /**
  * People's decisions on advisories (issue 23): review (with an optional note), dismiss as noise (with a
  * reason), or promote to T2 or T1, which pages at once through that tier's policy
- * (incidents/store.ts `promoteIncident`). Each id is decided in a transaction of its own, so one bad id
+ * (incidents/promote.ts `promoteIncident`). Each id is decided in a transaction of its own, so one bad id
  * never undoes the others; each decision writes its timeline event with the person as the actor.
  *
  * Re-deciding: an unreviewed advisory takes any action; a reviewed or dismissed one can still be
@@ -13,7 +13,7 @@ import type { ServicesView } from '../auth/config.ts';
 import { authorizeAction, canSeeService, type Principal } from '../auth/principal.ts';
 import type { Database } from '../db/tables.ts';
 import { ApiError, type ErrorCode } from '../errors/errors.ts';
-import { promoteIncident, type PromoteOptions } from '../incidents/store.ts';
+import { promoteIncident, type PromoteOptions } from '../incidents/promote.ts';
 import { appendTimeline, timelineEvent } from '../timeline/timeline.ts';
 import { NOTE_MAX, REASON_MAX, type AdvisoryDto, type PromoteTier, type ReviewAction } from './model.ts';
 import { getAdvisory } from './store.ts';

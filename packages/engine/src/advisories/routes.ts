@@ -11,7 +11,7 @@ import { scopeServices } from '../auth/principal.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KlaxonDatabase } from '../db/database.ts';
 import type { IncidentChangesConfig } from '../incidents/config.ts';
-import { promoteOptions } from '../incidents/store.ts';
+import { promoteOptions } from '../incidents/promote.ts';
 import {
   ADVISORY_STATES,
   NOTE_MAX,

@@ -156,6 +156,69 @@ describe.each(DIALECTS)('Grafana annotations (%s)', (dialect) => {
   );
 
   it.skipIf(skipPostgres(dialect))(
+    'a T3 raised to T1 by its alerts: a tier-raised point, and the region re-tagged to T1',
+    async () => {
+      grafana = await startFake(grafanaOk());
+      h = await startHarness(dialect, configYaml(grafana.url));
+      const t0 = h.clock.now().getTime();
+      const id = await h.fire({ alertname: 'CostSpike', service: 'cost' }, 'Spend up', 'f3');
+      await h.cycle();
+      expect(grafana.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/annotations']);
+      expect((body(grafana.requests[0]!).tags as string[]).includes('tier:T3')).toBe(true);
+
+      h.clock.advance(MIN);
+      await h.fire({ alertname: 'CostSpike', service: 'cost', tier: 'T1' }, 'Spend up a lot', 'f3');
+      h.clock.advance(1_000);
+      await h.cycle();
+      const t1Tags = ['klaxon', 'incident', 'service:cost', 'tier:T1', `incident:${id}`];
+      const rest = grafana.requests.slice(1);
+      expect(rest.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+        'PATCH /api/annotations/100',
+        'POST /api/annotations',
+      ]);
+      expect(body(rest.find((r) => r.method === 'POST')!)).toEqual({
+        time: t0 + MIN,
+        text: `Tier raised from T3 to T1 by alertmanager:am: [T1] #${id} Spend up (cost)`,
+        tags: [...t1Tags, ANNOTATION_TAGS.tierRaised],
+      });
+      expect(body(rest.find((r) => r.method === 'PATCH')!)).toEqual({
+        time: t0,
+        text: `Incident opened: [T3] #${id} Spend up (cost)\nhttps://klaxon.example.com/incidents/${id}`,
+        tags: t1Tags,
+      });
+    },
+  );
+
+  it.skipIf(skipPostgres(dialect))(
+    'a T3 advisory promoted to T2 by a person: the same point and re-tagging, with the person as actor',
+    async () => {
+      grafana = await startFake(grafanaOk());
+      h = await startHarness(dialect, configYaml(grafana.url));
+      const id = await h.fire({ alertname: 'CostSpike', service: 'cost' }, 'Spend up', 'f4');
+      h.clock.advance(6_000); // the advisories module's next pass gives it a row
+      await h.cycle();
+      const promoted = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/advisories/review',
+        headers: auth(TOKENS.responder),
+        payload: { incidentIds: [id], action: 'promote', tier: 'T2' },
+      });
+      expect(promoted.json().results[0], promoted.body).toMatchObject({ ok: true });
+      const at = h.clock.now().getTime();
+      h.clock.advance(1_000);
+      await h.cycle();
+      const t2Tags = ['klaxon', 'incident', 'service:cost', 'tier:T2', `incident:${id}`];
+      const rest = grafana.requests.slice(1);
+      expect(body(rest.find((r) => r.method === 'POST')!)).toEqual({
+        time: at,
+        text: `Tier raised from T3 to T2 by responder: [T2] #${id} Spend up (cost)`,
+        tags: [...t2Tags, ANNOTATION_TAGS.tierRaised],
+      });
+      expect(body(rest.find((r) => r.method === 'PATCH')!).tags).toEqual(t2Tags);
+    },
+  );
+
+  it.skipIf(skipPostgres(dialect))(
     'pages on time while Grafana refuses, hangs and answers 500; the annotation retries until Grafana is back',
     async () => {
       // A port with nothing listening: connection refused.

@@ -11,6 +11,7 @@ import {
   deploymentAnnotation,
   incidentRegion,
   resolvedRegion,
+  tierRaisedPoint,
   type AnnotationBody,
 } from './tags.ts';
 
@@ -25,7 +26,7 @@ export function annotationPolicy(config: AnnotationsConfig): AnnotationPolicy | 
   return { publicUrl: config.server.publicUrl?.replace(/\/$/, '') ?? null };
 }
 
-export type IncidentChange = 'opened' | 'reopened' | 'acknowledged' | 'resolved';
+export type IncidentChange = 'opened' | 'reopened' | 'acknowledged' | 'resolved' | 'tier_raised';
 
 export interface IncidentTransition {
   /** The incident after the change. */
@@ -33,6 +34,8 @@ export interface IncidentTransition {
   change: IncidentChange;
   at: number;
   actor: string | null;
+  /** For `tier_raised`: the tier before. */
+  from?: string;
 }
 
 const regionRef = (i: IncidentRow) => `incident:${i.id}:${i.reopen_count}`;
@@ -70,16 +73,32 @@ export async function queueIncidentAnnotations(
   now: number,
 ): Promise<void> {
   if (!policy || transitions.length === 0) return;
-  for (const { incident, change, at, actor } of transitions) {
+  for (const { incident, change, at, actor, from } of transitions) {
     const link = policy.publicUrl ? `${policy.publicUrl}/incidents/${incident.id}` : null;
     if (change === 'opened' || change === 'reopened') {
       await insert(trx, regionRef(incident), incidentRegion(incident, at, link), now);
+    } else if (change === 'tier_raised') {
+      const point = tierRaisedPoint(incident, at, from ?? '?', actor);
+      await insert(trx, `incident:${incident.id}:tier:${incident.tier}:${at}`, point, now);
+      await retagRegion(trx, incident, now);
     } else if (change === 'acknowledged') {
       await insert(trx, `incident:${incident.id}:ack:${at}`, acknowledgedPoint(incident, at, actor), now);
     } else {
       await closeRegion(trx, incident, at, link, now);
     }
   }
+}
+
+/** The open region takes the incident's tags at its new tier, so a dashboard filtered by tier finds it. */
+async function retagRegion(trx: Transaction<Database>, incident: IncidentRow, now: number): Promise<void> {
+  const row = await trx
+    .selectFrom('grafana_annotations')
+    .select(['id', 'body', 'status'])
+    .where('ref', '=', regionRef(incident))
+    .executeTakeFirst();
+  if (!row) return; // Opened before Grafana was configured: the resolution pushes the whole region.
+  const body = JSON.parse(row.body) as AnnotationBody;
+  await updateRegion(trx, row, { ...body, tags: incidentRegion(incident, body.time, null).tags }, now);
 }
 
 /**
@@ -106,11 +125,24 @@ async function closeRegion(
     return;
   }
   const openedAt = (JSON.parse(row.body) as AnnotationBody).time;
+  await updateRegion(trx, row, resolvedRegion(incident, openedAt, resolvedAt, link), now);
+}
+
+/**
+ * A new version of a region's row. A row already being pushed keeps its `sending` status: the push in
+ * flight sees the new version when it finishes and queues the row again.
+ */
+async function updateRegion(
+  trx: Transaction<Database>,
+  row: { id: number; status: string },
+  body: AnnotationBody,
+  now: number,
+): Promise<void> {
   const sending = row.status === 'sending';
   await trx
     .updateTable('grafana_annotations')
     .set((eb) => ({
-      body: JSON.stringify(resolvedRegion(incident, openedAt, resolvedAt, link)),
+      body: JSON.stringify(body),
       version: eb('version', '+', 1),
       due_at: now,
       updated_at: now,

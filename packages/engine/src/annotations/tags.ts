@@ -1,7 +1,7 @@
 /**
  * The Grafana annotations Klaxon writes, as plain data: one tag scheme (shared with the dashboards in
  * @klaxon/catalog, which query by these tags) and the request bodies for a deployment, an incident's
- * region and its acknowledgement.
+ * region, its acknowledgements and its tier raises.
  */
 import type { DeploymentRow, IncidentRow } from '../db/tables.ts';
 
@@ -15,6 +15,7 @@ import type { DeploymentRow, IncidentRow } from '../db/tables.ts';
  * | deployment (point)     | `klaxon`, `deployment`, `service:<id>`, `env:<environment>`            |
  * | incident (region)      | `klaxon`, `incident`, `service:<id>`, `tier:<T1…>`, `incident:<id>`    |
  * | acknowledgement (point) | the incident's tags plus `acknowledged`                               |
+ * | tier raised (point)    | the incident's tags (its new tier) plus `tier-raised`                  |
  *
  * @example
  * // A dashboard annotation query (Grafana's built-in datasource) for one service's deployments:
@@ -29,6 +30,8 @@ export const ANNOTATION_TAGS = {
   incident: 'incident',
   /** Only on the acknowledgement points of an incident. */
   acknowledged: 'acknowledged',
+  /** Only on the points where an incident's tier rose (its alerts, or a promoted advisory). */
+  tierRaised: 'tier-raised',
   /** Key:value tags are `<prefix><value>`. */
   prefix: { service: 'service:', tier: 'tier:', incident: 'incident:', env: 'env:' },
 } as const;
@@ -108,5 +111,19 @@ export function acknowledgedPoint(i: IncidentRow, at: number, actor: string | nu
     time: at,
     text: `Incident acknowledged${actor ? ` by ${actor}` : ''}: ${headline(i)}`,
     tags: [...incidentTags(i), ANNOTATION_TAGS.acknowledged],
+  };
+}
+
+/** The incident's tier rose from `from` (its alerts raised it, or `actor` promoted it). */
+export function tierRaisedPoint(
+  i: IncidentRow,
+  at: number,
+  from: string,
+  actor: string | null,
+): AnnotationBody {
+  return {
+    time: at,
+    text: `Tier raised from ${from} to ${i.tier}${actor ? ` by ${actor}` : ''}: ${headline(i)}`,
+    tags: [...incidentTags(i), ANNOTATION_TAGS.tierRaised],
   };
 }

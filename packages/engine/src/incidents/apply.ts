@@ -29,6 +29,7 @@ const ANNOTATED: Record<string, IncidentChange> = {
   'incident.triggered': 'opened',
   'incident.reopened': 'reopened',
   'incident.acknowledged': 'acknowledged',
+  'incident.tier_changed': 'tier_raised',
   'incident.resolved': 'resolved',
 };
 
@@ -182,13 +183,17 @@ async function writeState(
   await startEscalations(trx, paging.starts, opts.now);
   await stopPaging(trx, paging.stops, opts.now);
   if (opts.annotations) {
+    // A new incident's region already has its final tier: only an older incident's rise is a point.
     const transitions = state.events
-      .filter((e) => ANNOTATED[e.kind])
+      .filter((e) => ANNOTATED[e.kind] && !(e.kind === 'incident.tier_changed' && e.incident.isNew))
       .map((e) => ({
         incident: e.incident.row,
         change: ANNOTATED[e.kind]!,
         at: e.at,
         actor: e.actor ?? null,
+        ...(e.kind === 'incident.tier_changed'
+          ? { from: (JSON.parse(e.data) as { from: string }).from }
+          : {}),
       }));
     await queueIncidentAnnotations(trx, opts.annotations, transitions, opts.now);
   }
