@@ -23,7 +23,7 @@ import { retentionModule } from '../retention/module.ts';
 import { holidaysModule, type HolidaysLogger } from '../holidays/module.ts';
 import type { FetchLike } from '../holidays/download.ts';
 import { advisoriesModule } from '../advisories/module.ts';
-import { digestModule } from '../advisories/digest.ts';
+import { digestModule, wantsDigest } from '../advisories/digest.ts';
 import { deadlineModule } from '../advisories/deadline.ts';
 
 export interface ModuleOptions {
@@ -106,7 +106,9 @@ export function standardModules(
   modules.push(advisoriesModule(config));
   // The daily digest and the review deadline: low-urgency messages, handed to delivery after the commit.
   const dispatchNotices = delivery ? (rows: NotificationRow[]) => delivery.dispatch(rows) : undefined;
-  if (config.advisories.digest) modules.push(digestModule({ config, dispatch: dispatchNotices }));
+  // Only teams with an `advisories` block get a digest: with none, the module has nothing to do.
+  if (config.advisories.digest && config.teams.some(wantsDigest))
+    modules.push(digestModule({ config, dispatch: dispatchNotices }));
   if (config.advisories.deadline)
     modules.push(deadlineModule({ config, dispatch: dispatchNotices, logger: opts.logger }));
   // Last, and only over its own rows: a slow Grafana never holds up paging.
