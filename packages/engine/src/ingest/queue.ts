@@ -244,7 +244,7 @@ export class IngestQueue {
         for (const k of next.keys) passed.add(k);
       }
     }
-    this.#pending = rest.length === 0 && i === 0 ? this.#pending : [...rest, ...this.#pending.slice(i)];
+    this.#pending = [...rest, ...this.#pending.slice(i)];
     return batch;
   }
 
